@@ -1,0 +1,187 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Vae.Core.Kernels;
+
+/// <summary>An associative reduction (sum, max, min) over spans.</summary>
+internal interface IReducer
+{
+    /// <summary>Reduces a contiguous run to one value.</summary>
+    static abstract T Reduce<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>acc[i] = op(acc[i], x[i]).</summary>
+    static abstract void Combine<T>(ReadOnlySpan<T> x, Span<T> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+internal readonly struct SumReducer : IReducer
+{
+    public static T Reduce<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sum(x);
+
+    public static void Combine<T>(ReadOnlySpan<T> x, Span<T> acc)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(acc, x, acc);
+}
+
+/// <summary>Reductions over arbitrary sets of dimensions of contiguous tensors.</summary>
+internal static class Reduction
+{
+    /// <summary>
+    /// Reduces <paramref name="x"/> over <paramref name="dims"/> (normalised, distinct), returning a tensor with
+    /// the reduced dimensions kept as size 1.
+    /// </summary>
+    public static Tensor Reduce<TReducer>(Tensor x, ReadOnlySpan<int> dims)
+        where TReducer : IReducer
+    {
+        var inDims = x.Shape.Dims;
+        var reduce = new bool[inDims.Length];
+        foreach (int d in dims)
+        {
+            reduce[d] = true;
+        }
+
+        var keepShape = new int[inDims.Length];
+        for (int i = 0; i < inDims.Length; i++)
+        {
+            keepShape[i] = reduce[i] ? 1 : inDims[i];
+            if (reduce[i] && inDims[i] == 0)
+            {
+                throw new ArgumentException($"Cannot reduce over dimension {i} of size 0 (shape {x.Shape}).");
+            }
+        }
+
+        // Merge runs of adjacent dimensions with the same flag into segments (outer→inner).
+        var sizes = new List<int>();
+        var flags = new List<bool>();
+        for (int i = 0; i < inDims.Length; i++)
+        {
+            if (inDims[i] == 1)
+            {
+                continue;
+            }
+
+            if (flags.Count > 0 && flags[^1] == reduce[i])
+            {
+                sizes[^1] *= inDims[i];
+            }
+            else
+            {
+                sizes.Add(inDims[i]);
+                flags.Add(reduce[i]);
+            }
+        }
+
+        Tensor cur = x;
+        // Reduce the segments from the innermost outward; each pass is one [outer, n, inner] reduction.
+        for (int s = sizes.Count - 1; s >= 0; s--)
+        {
+            if (!flags[s])
+            {
+                continue;
+            }
+
+            int outer = 1, inner = 1;
+            for (int k = 0; k < s; k++)
+            {
+                outer *= sizes[k];
+            }
+
+            for (int k = s + 1; k < sizes.Count; k++)
+            {
+                inner *= sizes[k];
+            }
+
+            var next = Tensor.Empty(new Shape(outer * inner), x.DType);
+            if (x.DType == DType.Float32)
+            {
+                ReduceDim<float, TReducer>(cur.Span<float>(), outer, sizes[s], inner, next.Span<float>());
+            }
+            else
+            {
+                ReduceDim<double, TReducer>(cur.Span<double>(), outer, sizes[s], inner, next.Span<double>());
+            }
+
+            sizes[s] = 1;
+            cur = next;
+        }
+
+        if (ReferenceEquals(cur, x))
+        {
+            cur = Tensor.Empty(x.Shape, x.DType);
+            if (x.DType == DType.Float32)
+            {
+                x.Span<float>().CopyTo(cur.Span<float>());
+            }
+            else
+            {
+                x.Span<double>().CopyTo(cur.Span<double>());
+            }
+        }
+
+        return new Tensor(cur.Data, new Shape(keepShape), x.DType);
+    }
+
+    /// <summary>dst[o, i] = reduce_j src[o, j, i] for a contiguous [outer, n, inner] source.</summary>
+    public static void ReduceDim<T, TReducer>(ReadOnlySpan<T> src, int outer, int n, int inner, Span<T> dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReducer : IReducer
+    {
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                dst[o] = TReducer.Reduce(src.Slice(o * n, n));
+            }
+
+            return;
+        }
+
+        for (int o = 0; o < outer; o++)
+        {
+            var acc = dst.Slice(o * inner, inner);
+            int baseIdx = o * n * inner;
+            src.Slice(baseIdx, inner).CopyTo(acc);
+            for (int j = 1; j < n; j++)
+            {
+                TReducer.Combine(src.Slice(baseIdx + (j * inner), inner), acc);
+            }
+        }
+    }
+
+    /// <summary>Normalises, de-duplicates and validates reduction dimensions against a shape.</summary>
+    public static int[] NormalizeDims(Shape shape, ReadOnlySpan<int> dims, string op)
+    {
+        var result = new SortedSet<int>();
+        foreach (int d in dims)
+        {
+            int nd = d < 0 ? d + shape.Rank : d;
+            if (nd < 0 || nd >= shape.Rank)
+            {
+                throw new ArgumentOutOfRangeException(nameof(dims), $"{op}: dimension {d} is out of range for shape {shape}.");
+            }
+
+            if (!result.Add(nd))
+            {
+                throw new ArgumentException($"{op}: dimension {d} appears more than once.", nameof(dims));
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>The shape after removing the (sorted) reduced dimensions.</summary>
+    public static Shape DropDims(Shape shape, int[] dims)
+    {
+        var kept = new List<int>(shape.Rank);
+        for (int i = 0; i < shape.Rank; i++)
+        {
+            if (Array.BinarySearch(dims, i) < 0)
+            {
+                kept.Add(shape.Dims[i]);
+            }
+        }
+
+        return new Shape(kept.ToArray());
+    }
+}
