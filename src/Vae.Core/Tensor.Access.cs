@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Vae.Core;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The element at a full index (one entry per dimension; negative entries count from the end).</summary>
     [System.Runtime.CompilerServices.IndexerName("Element")]

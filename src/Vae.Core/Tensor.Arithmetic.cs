@@ -2,7 +2,7 @@ using Vae.Core.Kernels;
 
 namespace Vae.Core;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elementwise sum with broadcasting.</summary>
     public Tensor Add(Tensor other)

@@ -1,6 +1,6 @@
 namespace Vae.Core;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Computes the gradient of this tensor w.r.t. every leaf that requires grad and accumulates it into their

@@ -1,6 +1,6 @@
 namespace Vae.Core;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A float32 tensor holding a copy of <paramref name="values"/> with the given shape (default: 1-D).</summary>
     public static Tensor FromArray(float[] values, params int[] shape) => FromSpan<float>(values, shape, DType.Float32);

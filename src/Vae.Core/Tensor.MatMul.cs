@@ -2,7 +2,7 @@ using Vae.Core.Kernels;
 
 namespace Vae.Core;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Matrix product of a [m, k] and a [k, n] tensor, giving [m, n].</summary>
     public Tensor MatMul(Tensor other)

@@ -1,6 +1,6 @@
 namespace Vae.Core;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Swaps two dimensions (negative counts from the end), materialising the result.</summary>
     public Tensor Transpose(int dim0, int dim1)

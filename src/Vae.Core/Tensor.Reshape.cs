@@ -2,7 +2,7 @@ using Vae.Core.Kernels;
 
 namespace Vae.Core;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The same elements with a new shape of equal element count, sharing storage. One entry may be -1 and is

@@ -2,7 +2,7 @@ using Vae.Core.Kernels;
 
 namespace Vae.Core;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Sum of all elements (a scalar).</summary>
     public Tensor Sum() => Sum(AllDims(), keepDim: false);

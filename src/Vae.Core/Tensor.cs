@@ -10,7 +10,7 @@ namespace Vae.Core;
 /// <see cref="Autograd.Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, bool, bool, bool?)"/>).
 /// Operations return new tensors; only optimizers and explicitly named in-place methods mutate storage.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private bool _requiresGrad;
 
