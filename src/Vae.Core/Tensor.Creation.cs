@@ -2,7 +2,7 @@ namespace Vae.Core;
 
 public partial class Tensor
 {
-    /// <summary>A float32 tensor holding a copy of <paramref name="values"/> with the given shape (default: 1-D).</summary>
+    /// <summary>A float32 tensor holding a copy of <paramref name="values"/> with the given shape (default: 1-D; use <see cref="Scalar"/> for rank 0).</summary>
     public static Tensor FromArray(float[] values, params int[] shape) => FromSpan<float>(values, shape, DType.Float32);
 
     /// <summary>A float64 tensor holding a copy of <paramref name="values"/> with the given shape (default: 1-D).</summary>
@@ -214,7 +214,7 @@ public partial class Tensor
     private static Tensor FromSpan<T>(ReadOnlySpan<T> values, int[] shape, DType dtype)
         where T : unmanaged
     {
-        var s = shape.Length == 0 && values.Length != 1 ? new Shape(values.Length) : new Shape(shape);
+        var s = shape.Length == 0 ? new Shape(values.Length) : new Shape(shape);
         if (s.Numel != values.Length)
         {
             throw new ArgumentException($"{values.Length} values cannot fill a tensor of shape {s} ({s.Numel} elements).", nameof(shape));
