@@ -24,6 +24,26 @@ internal readonly struct SumReducer : IReducer
         where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(acc, x, acc);
 }
 
+/// <summary>Maximum; NaN propagates (IEEE 754-2019 <c>maximum</c>).</summary>
+internal readonly struct MaxReducer : IReducer
+{
+    public static T Reduce<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x);
+
+    public static void Combine<T>(ReadOnlySpan<T> x, Span<T> acc)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(acc, x, acc);
+}
+
+/// <summary>Minimum; NaN propagates (IEEE 754-2019 <c>minimum</c>).</summary>
+internal readonly struct MinReducer : IReducer
+{
+    public static T Reduce<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(x);
+
+    public static void Combine<T>(ReadOnlySpan<T> x, Span<T> acc)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(acc, x, acc);
+}
+
 /// <summary>Reductions over arbitrary sets of dimensions of contiguous tensors.</summary>
 internal static class Reduction
 {
@@ -149,6 +169,80 @@ internal static class Reduction
         }
     }
 
+    /// <summary>
+    /// Views a reduction of <paramref name="shape"/> over the (normalised, sorted) <paramref name="dims"/> as one
+    /// contiguous <c>[outer, n, inner]</c> reduction over the middle axis, if the reduced dimensions are adjacent
+    /// once dimensions of size 1 are ignored. Returns false when they are not (e.g. dims 0 and 2 of a 3-D shape).
+    /// </summary>
+    public static bool TryAsSingleAxis(Shape shape, ReadOnlySpan<int> dims, out int outer, out int n, out int inner)
+    {
+        var sizes = shape.Dims;
+        int first = -1, last = -1;
+        foreach (int d in dims)
+        {
+            if (sizes[d] != 1)
+            {
+                first = first < 0 ? d : Math.Min(first, d);
+                last = Math.Max(last, d);
+            }
+        }
+
+        outer = 1;
+        n = 1;
+        inner = 1;
+        if (first < 0)
+        {
+            outer = shape.Numel;
+            return true;
+        }
+
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            if (i < first)
+            {
+                outer *= sizes[i];
+            }
+            else if (i > last)
+            {
+                inner *= sizes[i];
+            }
+            else if (sizes[i] != 1 && dims.IndexOf(i) < 0)
+            {
+                return false;
+            }
+            else
+            {
+                n *= sizes[i];
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The shape with the (normalised) reduced dimensions set to size 1.</summary>
+    public static Shape KeepDims(Shape shape, ReadOnlySpan<int> dims)
+    {
+        var kept = shape.ToArray();
+        foreach (int d in dims)
+        {
+            kept[d] = 1;
+        }
+
+        return new Shape(kept);
+    }
+
+    /// <summary>Product of the sizes of the (normalised) dimensions.</summary>
+    public static int CountOver(Shape shape, ReadOnlySpan<int> dims)
+    {
+        int n = 1;
+        foreach (int d in dims)
+        {
+            n *= shape.Dims[d];
+        }
+
+        return n;
+    }
+
     /// <summary>Normalises, de-duplicates and validates reduction dimensions against a shape.</summary>
     public static int[] NormalizeDims(Shape shape, ReadOnlySpan<int> dims, string op)
     {
@@ -163,7 +257,7 @@ internal static class Reduction
 
             if (!result.Add(nd))
             {
-                throw new ArgumentException($"{op}: dimension {d} appears more than once.", nameof(dims));
+                throw new ArgumentException($"{op}: dimension {d} appears more than once (shape {shape}).", nameof(dims));
             }
         }
 
