@@ -1,3 +1,5 @@
+using Vae.Core.Kernels;
+
 namespace Vae.Core;
 
 public partial class Tensor
@@ -43,11 +45,11 @@ public partial class Tensor
         var y = Empty(new Shape(outDims), DType);
         if (DType == DType.Float32)
         {
-            PermuteKernel<float>(Span<float>(), Shape.Strides(), perm, outDims, y.Span<float>());
+            PermuteCopy.Run<float>(Span<float>(), Shape.Dims, perm, y.Span<float>());
         }
         else
         {
-            PermuteKernel<double>(Span<double>(), Shape.Strides(), perm, outDims, y.Span<double>());
+            PermuteCopy.Run<double>(Span<double>(), Shape.Dims, perm, y.Span<double>());
         }
 
         if (ShouldRecord(this))
@@ -62,50 +64,5 @@ public partial class Tensor
         }
 
         return y;
-    }
-
-    private static void PermuteKernel<T>(ReadOnlySpan<T> src, int[] srcStrides, int[] perm, int[] outDims, Span<T> dst)
-    {
-        int rank = outDims.Length;
-        if (dst.Length == 0)
-        {
-            return;
-        }
-
-        if (rank == 0)
-        {
-            dst[0] = src[0];
-            return;
-        }
-
-        var strides = new int[rank];
-        for (int i = 0; i < rank; i++)
-        {
-            strides[i] = srcStrides[perm[i]];
-        }
-
-        var counter = new int[rank];
-        int inner = outDims[rank - 1], innerStride = strides[rank - 1];
-        int off = 0;
-        for (int o = 0; o < dst.Length; o += inner)
-        {
-            for (int j = 0, s = off; j < inner; j++, s += innerStride)
-            {
-                dst[o + j] = src[s];
-            }
-
-            for (int k = rank - 2; k >= 0; k--)
-            {
-                counter[k]++;
-                off += strides[k];
-                if (counter[k] < outDims[k])
-                {
-                    break;
-                }
-
-                off -= strides[k] * outDims[k];
-                counter[k] = 0;
-            }
-        }
     }
 }
