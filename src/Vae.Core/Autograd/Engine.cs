@@ -114,17 +114,33 @@ internal static class Engine
 
         if (targets is null)
         {
+            // Rules may pass one gradient tensor to several inputs (Add returns g twice): give each leaf its own
+            // storage so optimizers and clipping can modify .Grad in place safely.
+            var used = new HashSet<Array>(ReferenceEqualityComparer.Instance);
             foreach (var (t, g) in grads)
             {
                 if (t.IsLeaf && t.RequiresGrad)
                 {
                     var acc = createGraph ? g : g.Detach();
+                    if (!used.Add(acc.Data))
+                    {
+                        acc = CloneNoGrad(acc);
+                    }
+
                     t.Grad = t.Grad is null ? acc : (createGraph ? t.Grad + acc : AddNoGrad(t.Grad, acc));
                 }
             }
         }
 
         return grads;
+    }
+
+    private static Tensor CloneNoGrad(Tensor a)
+    {
+        using (Autograd.NoGrad())
+        {
+            return a.Clone();
+        }
     }
 
     private static Tensor AddNoGrad(Tensor a, Tensor b)

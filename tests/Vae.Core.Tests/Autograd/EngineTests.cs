@@ -115,4 +115,14 @@ public sealed class EngineTests
         var r = GradCheck.Check(t => (t[0].Detach() * t[0]).Sum(), [x]);
         r.Passed.Should().BeFalse();
     }
+
+    [Fact]
+    public void Leaf_gradients_never_share_storage()
+    {
+        var a = Tensor.FromArray([1.0, 2.0]).SetRequiresGrad();
+        var b = Tensor.FromArray([3.0, 4.0]).SetRequiresGrad();
+        (a + b).Sum().Backward();
+        a.Grad!.Fill(5);
+        b.Grad!.ShouldBeClose([1, 1]);
+    }
 }
