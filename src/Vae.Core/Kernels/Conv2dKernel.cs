@@ -6,7 +6,7 @@ namespace Vae.Core.Kernels;
 
 /// <summary>
 /// The three products of a 2-D convolution, each lowered with <see cref="Im2Col"/> to one large
-/// <see cref="Gemm.Run{T}"/> per group and chunk of samples (the column matrix spans many samples, so the GEMMs are
+/// <c>Gemm.Run</c> per group and chunk of samples (the column matrix spans many samples, so the GEMMs are
 /// wide rather than numerous):
 /// <list type="bullet">
 /// <item><see cref="Forward{T}"/>: y = conv(x, w) + b, per group <c>Y[Og, nb·P] = W[Og, K] · col(x)[K, nb·P]</c>.</item>

@@ -1,7 +1,7 @@
 namespace Vae.Core.Tests;
 
 /// <summary>Tensor.Linear (x·Wᵀ + b with W stored [out, in]): values, shapes, errors, first and second order gradients.</summary>
-public sealed class LinearTests
+public sealed class FunctionalLinearTests
 {
     [Fact]
     public void Values_match_matmul_with_transposed_weight_plus_bias()
