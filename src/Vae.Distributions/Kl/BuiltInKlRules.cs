@@ -5,5 +5,7 @@ internal static class BuiltInKlRules
 {
     public static void RegisterAll()
     {
+        ContinuousKlRules.Register();
+        DiscreteKlRules.Register();
     }
 }
