@@ -23,7 +23,7 @@ public abstract class Distribution
     /// <summary>Shape of a single draw from one distribution of the batch.</summary>
     public Shape EventShape { get; }
 
-    /// <summary>Whether <see cref="RSample"/> (reparameterised, differentiable sampling) is available.</summary>
+    /// <summary>Whether <see cref="RSample(Shape, Generator)"/> (reparameterised, differentiable sampling) is available.</summary>
     public virtual bool HasRSample => false;
 
     /// <summary>The element type of parameters and samples.</summary>
