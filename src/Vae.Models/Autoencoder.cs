@@ -30,7 +30,7 @@ public sealed class Autoencoder : Module, ILatentVariableModel
         Likelihood likelihood = Likelihood.Bernoulli, Activation activation = Activation.Relu)
     {
         ArgumentNullException.ThrowIfNull(hidden);
-        var encoder = new Mlp([inputDim, .. hidden, latentDim], activation, generator);
+        var encoder = new Vae.Models.Mlp([inputDim, .. hidden, latentDim], activation, generator);
         var decoder = LikelihoodDecoder.Mlp(latentDim, [.. hidden.Reverse()], inputDim, likelihood, activation, generator);
         return new Autoencoder(encoder, decoder, latentDim);
     }

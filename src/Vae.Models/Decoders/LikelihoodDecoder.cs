@@ -40,7 +40,7 @@ public sealed class LikelihoodDecoder : Decoder
     {
         ArgumentNullException.ThrowIfNull(hidden);
         int[] sizes = [latentDim, .. hidden, OutputsPerPixel(likelihood) * dataDim];
-        return new LikelihoodDecoder(new Mlp(sizes, activation, generator), dataDim, likelihood, gaussianStd);
+        return new LikelihoodDecoder(new Vae.Models.Mlp(sizes, activation, generator), dataDim, likelihood, gaussianStd);
     }
 
     /// <summary>Number of network outputs per pixel the likelihood needs (1, 2 or 256).</summary>

@@ -32,7 +32,7 @@ public sealed class GaussianEncoder : Encoder
     {
         ArgumentNullException.ThrowIfNull(hidden);
         int[] sizes = [inputDim, .. hidden, 2 * latentDim];
-        return new GaussianEncoder(new Mlp(sizes, activation, generator), latentDim);
+        return new GaussianEncoder(new Vae.Models.Mlp(sizes, activation, generator), latentDim);
     }
 
     /// <inheritdoc />
