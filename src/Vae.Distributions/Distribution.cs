@@ -84,7 +84,12 @@ public abstract class Distribution
     /// Throws <see cref="ArgumentException"/> unless <paramref name="value"/>'s trailing dimensions are
     /// <see cref="EventShape"/> and the dimensions before them broadcast with <see cref="BatchShape"/>.
     /// </summary>
-    protected void ValidateValue(Tensor value)
+    protected void ValidateValue(Tensor value) => ValidateValue(value, nameof(LogProb));
+
+    /// <summary>
+    /// As <see cref="ValidateValue(Tensor)"/>, naming <paramref name="method"/> (e.g. <c>Cdf</c>) in the message.
+    /// </summary>
+    protected void ValidateValue(Tensor value, string method)
     {
         ArgumentNullException.ThrowIfNull(value);
         var expected = Concat(BatchShape, EventShape);
@@ -111,13 +116,13 @@ public abstract class Distribution
         if (!ok)
         {
             throw new ArgumentException(
-                $"{GetType().Name}.LogProb: value of shape {value.Shape} does not match the distribution's shape {expected} " +
+                $"{GetType().Name}.{method}: value of shape {value.Shape} does not match the distribution's shape {expected} " +
                 $"(batch {BatchShape}, event {EventShape}); expected sampleShape + {expected}.", nameof(value));
         }
 
         if (value.DType != DType)
         {
-            throw new ArgumentException($"{GetType().Name}.LogProb: value is {value.DType.Name()} but the distribution is {DType.Name()}.", nameof(value));
+            throw new ArgumentException($"{GetType().Name}.{method}: value is {value.DType.Name()} but the distribution is {DType.Name()}.", nameof(value));
         }
     }
 

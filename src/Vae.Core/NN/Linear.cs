@@ -41,10 +41,31 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// <summary>The bias, shape [outFeatures], or null when created with <c>bias: false</c>.</summary>
     public Parameter? Bias { get; }
 
-    /// <summary>Applies the layer.</summary>
+    /// <summary>
+    /// Applies the layer with the fused <see cref="Tensor.Linear"/> op: one GEMM against the [out, in] weight (Wᵀ is
+    /// never materialised) with the bias pre-filled into the output.
+    /// </summary>
     /// <param name="input">Shape [*, inFeatures] (any number of leading dimensions, including none).</param>
     /// <returns>Shape [*, outFeatures].</returns>
-    public override Tensor Forward(Tensor input) => LinearOp.Forward(nameof(Linear), input, Weight, Bias);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank == 0 || input.Shape[-1] != InFeatures)
+        {
+            throw new ArgumentException(
+                $"Linear: input shape {input.Shape} does not end in inFeatures={InFeatures} (weight shape {Weight.Shape}); expected [*, {InFeatures}].",
+                nameof(input));
+        }
+
+        if (input.DType != Weight.DType)
+        {
+            throw new ArgumentException(
+                $"Linear: input is {input.DType.Name()} {input.Shape} but the weight is {Weight.DType.Name()} {Weight.Shape}; convert one with To(DType).",
+                nameof(input));
+        }
+
+        return Tensor.Linear(input, Weight, Bias);
+    }
 
     /// <summary>Re-draws the parameters with the default initialisation from <paramref name="generator"/>.</summary>
     public void ResetParameters(Generator generator) => LinearOp.ResetParameters(Weight, Bias, generator);
