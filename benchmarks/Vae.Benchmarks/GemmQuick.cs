@@ -27,10 +27,13 @@ public static class GemmQuick
             _ => Gemm.BestPath,
         };
         string filter = Option(args, "--shape", "");
-        GemmBlocked.KcBytes = int.Parse(Option(args, "--kcbytes", "2048"), CultureInfo.InvariantCulture);
-        GemmBlocked.L2Bytes = int.Parse(Option(args, "--l2bytes", "1048576"), CultureInfo.InvariantCulture);
-        GemmBlocked.Mc = int.Parse(Option(args, "--mc", "256"), CultureInfo.InvariantCulture);
         s_threadClock = Option(args, "--clock", "wall") == "thread";
+
+        // Touch every code path once (JIT, pack buffers) before timing anything.
+        foreach (var s in GemmShape.Canonical)
+        {
+            _ = f64 ? Time<double>(s, path, 1, 1, warmMs: 0) : Time<float>(s, path, 1, 1, warmMs: 0);
+        }
 
         foreach (var s in GemmShape.Canonical)
         {
@@ -44,13 +47,13 @@ public static class GemmQuick
                 : int.Parse(threadsArg, CultureInfo.InvariantCulture);
             var (us, minUs) = f64 ? Time<double>(s, path, threads, runs) : Time<float>(s, path, threads, runs);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"GEMM {s.Label.Replace(' ', '_')} {threads} {s.Flops / us / 1e3:F2} {us:F1} best {s.Flops / minUs / 1e3:F2}"));
+                $"GEMM {s.Label} {threads} {s.Flops / us / 1e3:F2} {us:F1} best {s.Flops / minUs / 1e3:F2}"));
         }
 
         return 0;
     }
 
-    private static (double Median, double Min) Time<T>(GemmShape s, GemmPath path, int threads, int runs)
+    private static (double Median, double Min) Time<T>(GemmShape s, GemmPath path, int threads, int runs, int warmMs = 300)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var rng = new Random(1);
@@ -63,7 +66,7 @@ public static class GemmQuick
         // Warm up for ~300 ms (JIT tiering, caches, pack buffers), then time individual runs.
         var sw = Stopwatch.StartNew();
         int warm = 0;
-        while (sw.ElapsedMilliseconds < 300 || warm < 3)
+        while (sw.ElapsedMilliseconds < warmMs || warm < 3)
         {
             Once();
             warm++;
