@@ -23,17 +23,19 @@ namespace Vae.Models;
 /// default, as in the seed); <see cref="KlEstimator.Analytic"/> computes the exact Gaussian KL instead.
 /// </description></item>
 /// </list>
-/// Any other combination can be built with the constructor.
-/// <para>
-/// Training the per-class layout with q(z|x): the encoder has to find each image's class by itself, and at the
-/// start every code sits near the origin. Classes that are easily confused and whose components lie opposite each
-/// other on the seed's circle (y and y + 5, e.g. 4/9 and 3/8) then settle at the centre as a compromise, and with
-/// β = 1 the reconstruction term keeps them there. Starting with a large <see cref="Beta"/> that decays to 1 over the
-/// first epochs (the Conditional sample uses 50 → 1 geometrically over 3 epochs) moves every class into its own
-/// component first; an encoder that sees y does not have the problem.
-/// </para> Labels are 1-D index tensors (integral values, either
+/// Any other combination can be built with the constructor. Labels are 1-D index tensors (integral values, either
 /// dtype) or <c>int[]</c>; out-of-range labels throw <see cref="ArgumentException"/> naming the number of classes and
 /// the bad label. Parameter names: <c>encoder.*</c>, <c>decoder.*</c> (a per-class prior is fixed and not saved).
+/// <para>
+/// Training the per-class layout: at the start every code sits near the origin, and the decoder learns to read the
+/// classes from wherever their codes are while the prior's pull is still weak (the components are wide along their
+/// radius, σ = √2). Classes can then settle near the centre or on the wrong side of it, above all those whose
+/// components lie opposite each other on the seed's circle (y and y + 5, e.g. 4/9 and 3/8), and with β = 1 the
+/// reconstruction term keeps them there; sampling such a class from its component then decodes other digits. This
+/// happens whether or not the encoder sees y. Starting with a large <see cref="Beta"/> that decays to 1 over the
+/// first epochs (the Conditional sample uses 50 → 1 geometrically over 3 epochs) moves every class into its own
+/// component first.
+/// </para>
 /// </summary>
 public sealed partial class ConditionalVariationalAutoencoder : Module, ILatentVariableModel
 {
