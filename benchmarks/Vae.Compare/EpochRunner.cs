@@ -52,6 +52,8 @@ internal sealed class EpochRunner
         long data = 0, forward = 0, backward = 0, step = 0, item = 0;
         double total = 0;
         int count = 0;
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
         long t0 = Stopwatch.GetTimestamp();
         int[] perm = Permutation(n, _shuffle);
         for (int i = 0; i < batches; i++)
@@ -96,6 +98,8 @@ internal sealed class EpochRunner
         }
 
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        process.Refresh();
+        double cpuSeconds = (process.TotalProcessorTime - cpu0).TotalSeconds;
         long allocEnd = GC.GetTotalAllocatedBytes(precise: true), threadAllocEnd = GC.GetAllocatedBytesForCurrentThread();
         int steadySteps = batches - 1 - warm;
         var sorted = batchMs.Order().ToArray();
@@ -103,6 +107,7 @@ internal sealed class EpochRunner
         return new JsonObject
         {
             ["train_seconds"] = seconds,
+            ["train_cpu_seconds"] = cpuSeconds,   // process CPU time (all threads, user + system) during the loop
             ["train_loss"] = total / count,
             ["train_batches"] = batches,
             ["train_images"] = count,

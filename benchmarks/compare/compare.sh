@@ -35,10 +35,18 @@ if ! "$py" -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev
     DEBIAN_FRONTEND=noninteractive $apt_get install -y -q python3-torch libopenblas0-pthread
 fi
 
+peak_rss() {  # peak_rss <file> <command...>: runs the command, writes its peak RSS (KiB, getrusage) to <file>
+    local file="$1"; shift
+    "$py" -c 'import resource, subprocess, sys
+rc = subprocess.run(sys.argv[2:]).returncode
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) + "\n")
+sys.exit(rc)' "$file" "$@"
+}
+
 ours() {  # ours <file> <args...>
     local file="$1"; shift
     echo "-- ours   $file: $*"
-    "$ours_bin" --seed 1 --json "$out/$file.json" "$@"
+    peak_rss "$out/$file.maxrss_kb" "$ours_bin" --seed 1 --json "$out/$file.json" "$@"
 }
 
 torch_run() {  # torch_run <threads> <passive 0|1> <file> <args...>
@@ -46,7 +54,7 @@ torch_run() {  # torch_run <threads> <passive 0|1> <file> <args...>
     local extra=()
     [ "$passive" = 1 ] && extra=(OMP_WAIT_POLICY=PASSIVE)
     echo "-- torch  $file (threads $t${extra[*]:+, ${extra[*]}}): $*"
-    env "${extra[@]}" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" MKL_NUM_THREADS="$t" \
+    peak_rss "$out/$file.maxrss_kb" env "${extra[@]}" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" MKL_NUM_THREADS="$t" \
         "$py" "$here/torch_reference.py" --threads "$t" --seed 1 --json "$out/$file.json" "$@"
 }
 

@@ -69,12 +69,34 @@ def summarise(folder):
             "ours_train": oe["train_loss"], "torch_train": te["train_loss"],
             "ours_test": oe.get("test_loss"), "torch_test": te.get("test_loss"),
             "ours_ms": oe["batch_ms_median"], "torch_ms": te["batch_ms_median"],
+            "cpu_ratio": (oe["train_cpu_seconds"] / te["train_cpu_seconds"]
+                          if oe.get("train_cpu_seconds") and te.get("train_cpu_seconds") else None),
         })
         for (s, _, _), run in o:
             details.append((case, "ours", f'{run["processor_count"]} cores', run, s))
         for (s, _, _), run, conf in t:
             details.append((case, "torch", conf, run, s))
     return rows, details
+
+
+def peak_rss_mib(json_path):
+    try:
+        with open(json_path[:-5] + ".maxrss_kb", encoding="utf-8") as f:
+            return int(f.read().strip()) / 1024
+    except (OSError, ValueError):
+        return None
+
+
+def rss_rows(folder):
+    """Peak RSS of every process (getrusage of the child, same method for both sides), per case and side."""
+    out = []
+    for case in CASES:
+        for side, pattern in (("ours", f"{case}-ours-r*.json"), ("torch 1 thread", f"{case}-torch-t1-r*.json"),
+                              ("torch 2 threads passive", f"{case}-torch-t2p-r*.json")):
+            vals = [v for v in (peak_rss_mib(p) for p in sorted(glob.glob(os.path.join(folder, pattern)))) if v]
+            if vals:
+                out.append((case, side, max(vals)))
+    return out
 
 
 def threads_rows(folder):
@@ -117,16 +139,34 @@ def machine():
     return f"{model}, {cores} cores{mem}"
 
 
+def notes(folder):
+    """Generic reading notes: the load the runs saw and how to compare the losses."""
+    runs = [load(p) for p in glob.glob(os.path.join(folder, "*.json"))]
+    loads = [x for r in runs for x in (r.get("loadavg_start", [None])[0], r.get("loadavg_end", [None])[0])
+             if x is not None]
+    out = []
+    if loads:
+        out.append(f"- Machine load: the 1-minute load average was {min(loads):.1f}–{max(loads):.1f} during the runs "
+                   f"on {os.cpu_count()} cores. Both sides suffer from it alike only roughly (they ran alternately; "
+                   "see *CPU s* below for how much CPU each run actually got), so repeat on a quiet machine before "
+                   "trusting a ratio near its target.")
+    out.append("- Loss levels agree only statistically: the engines' random streams differ (ARCHITECTURES.md). The "
+               "tanh network's test loss after one epoch (or after a capped run) moves by several nats with the "
+               "seed on either side.")
+    return out
+
+
 def table(rows):
     lines = ["| model | batch | k | batches timed | ours s/epoch | torch s/epoch (best config) | ours/torch | target | "
-             "ours test loss | torch test loss | ours train loss | torch train loss |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "CPU-time ratio | ours test loss | torch test loss | ours train loss | torch train loss |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         approx = "≈" if r["scaled"] else ""
         verdict = "" if r["target"] is None else (" ✔" if r["ratio"] <= r["target"] else " ✘")
         target = "–" if r["target"] is None else f'≤ {r["target"]:.2f}'
         lines.append(f'| {r["label"]} | {r["batch"]} | {r["k"]} | {r["batches"]} | {approx}{r["ours"]:.2f} | '
                      f'{approx}{r["torch"]:.2f} ({r["torch_conf"]}) | **{r["ratio"]:.2f}**{verdict} | {target} | '
+                     f'{fmt(r["cpu_ratio"])} | '
                      f'{fmt(r["ours_test"])} | {fmt(r["torch_test"])} | {fmt(r["ours_train"])} | {fmt(r["torch_train"])} |')
     return "\n".join(lines)
 
@@ -159,12 +199,23 @@ def main():
           "and flags. s/epoch is the training loop only (permutation, gather, binarisation, forward, backward, Adam, "
           "`loss.item()`); data loading and test evaluation are excluded. Each side's best run is shown. "
           "≈: the run was capped with `--max-batches`, the time is scaled to a full epoch "
-          "(train seconds × batches per epoch / batches run) and the losses are after the capped run.",
-          "", main_table, ""]
+          "(train seconds × batches per epoch / batches run) and the losses are after the capped run. "
+          "*CPU-time ratio*: process CPU seconds (all threads) of the same two runs' training loops — less "
+          "sensitive to other load on the machine than wall time, but not the target metric (a second core that "
+          "helps shows up as extra CPU time).",
+          "", main_table, "", *notes(args.folder), ""]
     if thr:
         md += ["## Our threading: canonical VAE, 1 vs 2 threads", "",
                "| configuration | s/epoch | median ms/batch |", "|---|---|---|"]
         md += [f"| {c} | {s:.2f} | {ms:.2f} |" for c, s, ms in thr]
+        md += [""]
+    rss_table = rss_rows(args.folder)
+    if rss_table:
+        md += ["## Peak resident memory per process (both sides)", "",
+               "`getrusage(RUSAGE_CHILDREN).ru_maxrss` of each run (data, model, runtime; the largest over the "
+               "runs of a case). Both sides hold MNIST as float32 (188 MB train + 31 MB test).", "",
+               "| case | side | peak RSS MiB |", "|---|---|---|"]
+        md += [f"| {c} | {side} | {v:.0f} |" for c, side, v in rss_table]
         md += [""]
     if mem:
         md += ["## Managed allocation, GC and memory (ours)", "",
@@ -181,17 +232,24 @@ def main():
             s = " / ".join(f'{sec.get(k, 0) / 1000:.2f}' for k in ("data", "forward", "backward", "optimizer"))
             md.append(f"| {name} | {a} | {g0} / {g1} / {g2} | {fmt(pause, 1)} | {fmt(rss, 0)} | {fmt(rss0, 0)} | {s} | {ts:.2f} |")
         md += [""]
-    md += ["## Every run", "", "| case | side | config | batches | train s | s/epoch | median ms/batch | train loss | "
-           "test loss | load (1 min) start |", "|---|---|---|---|---|---|---|---|---|---|"]
+    md += ["## Every run", "", "Per case, our runs then PyTorch's (they ran alternately: ours, torch 1 thread, ours, torch 2 threads passive). "
+           "*CPU s*: process CPU time (all threads) during the training loop; CPU s well below "
+           "threads × train s means the run was starved by other processes.", "",
+           "| case | side | config | batches | train s | CPU s | s/epoch | median ms/batch | train loss | "
+           "test loss | load (1 min) start |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for case, side, conf, run, s in details:
         e = run["epochs"][0]
-        md.append(f'| {case} | {side} | {conf} | {e["train_batches"]} | {e["train_seconds"]:.2f} | {s:.2f} | '
+        md.append(f'| {case} | {side} | {conf} | {e["train_batches"]} | {e["train_seconds"]:.2f} | '
+                  f'{fmt(e.get("train_cpu_seconds"))} | {s:.2f} | '
                   f'{e["batch_ms_median"]:.2f} | {e["train_loss"]:.3f} | {fmt(e.get("test_loss"), 3)} | '
                   f'{run["loadavg_start"][0]:.1f} |')
     md.append("")
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:
             f.write("\n".join(md))
+    for c, side, v in rss_table:
+        if c == "vae":
+            print(f"peak RSS, canonical VAE, {side}: {v:.0f} MiB")
     if thr:
         print("\nOur canonical VAE, threads:", "; ".join(f"{c}: {s:.2f} s/epoch" for c, s, _ in thr))
     for name, alloc, g0, g1, g2, pause, rss, rss0, sec, ts in mem:
