@@ -11,7 +11,7 @@ public sealed class ParallelWorkTests
     [InlineData(7)]
     public void Every_part_runs_exactly_once(int count)
     {
-        for (int round = 0; round < 50; round++)
+        for (int round = 0; round < 20; round++)
         {
             var hits = new int[count];
             ParallelWork.For(count, i => Interlocked.Increment(ref hits[i]));
