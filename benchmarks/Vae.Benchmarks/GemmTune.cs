@@ -9,14 +9,15 @@ namespace Vae.Benchmarks;
 /// tc = AllowTransposedC 0/1, thr = threads); the configurations are interleaved call by call on every canonical
 /// shape, so machine-wide slowdowns hit all of them alike, and the median of each is reported relative to the first.
 /// Times are CPU times (this thread's for 1 thread; the process's divided by the thread count otherwise: the wall
-/// time on otherwise idle cores if the work is balanced, spinning included).
+/// time on otherwise idle cores if the work is balanced, spinning included), or wall times with <c>--wall</c>.
 /// </summary>
 public static class GemmTune
 {
     public static int Run(string[] args)
     {
         int runs = 41;
-        var configs = args.Length == 0 ? ["kc=1536"] : args;
+        bool wall = args.Contains("--wall");
+        var configs = args.Where(a => a != "--wall").DefaultIfEmpty("kc=1536").ToArray();
         Console.WriteLine($"{"shape",-32} " + string.Join(" ", configs.Select(c => $"{c,22}")));
         foreach (var s in GemmShape.Canonical)
         {
@@ -36,14 +37,16 @@ public static class GemmTune
                 for (int i = 0; i < configs.Length; i++)
                 {
                     int threads = Apply(configs[i]);
-                    double t0 = threads == 1 ? ThreadClock.Microseconds() : ThreadClock.ProcessMicroseconds();
+                    double t0 = threads == 1 ? ThreadClock.Microseconds() : wall ? System.Diagnostics.Stopwatch.GetTimestamp() : ThreadClock.ProcessMicroseconds();
                     for (int q = 0; q < reps; q++)
                     {
                         Gemm.Run<float>(Gemm.BestPath, threads, s.TransA, s.TransB, s.M, s.N, s.K, a, s.TransA ? s.M : s.K,
                             b, s.TransB ? s.K : s.N, c, s.N, false);
                     }
 
-                    double us = threads == 1 ? ThreadClock.Microseconds() - t0 : (ThreadClock.ProcessMicroseconds() - t0) / threads;
+                    double us = threads == 1 ? ThreadClock.Microseconds() - t0
+                        : wall ? System.Diagnostics.Stopwatch.GetElapsedTime((long)t0).TotalMicroseconds
+                        : (ThreadClock.ProcessMicroseconds() - t0) / threads;
                     if (r >= 0)
                     {
                         times[i][r] = us / reps;
