@@ -7,33 +7,11 @@ namespace Vae.Compare;
 internal static class MnistSource
 {
     /// <summary>--data, else VAE_DATA_DIR, else the nearest shared/datasets/mnist above the working directory or the program.</summary>
-    public static string Locate(string? explicitDirectory)
-    {
-        if (!string.IsNullOrEmpty(explicitDirectory))
-        {
-            return Path.GetFullPath(explicitDirectory);
-        }
-
-        string? env = Environment.GetEnvironmentVariable(MnistOptions.DataDirectoryVariable);
-        if (!string.IsNullOrEmpty(env))
-        {
-            return Path.GetFullPath(env);
-        }
-
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, "shared", "datasets", "mnist");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("MNIST not found: pass --data DIR or set VAE_DATA_DIR.");
-    }
+    public static string Locate(string? explicitDirectory) =>
+        DataPaths.ResolveMnistDirectory(explicitDirectory)
+        ?? Environment.GetEnvironmentVariable(MnistOptions.DataDirectoryVariable)
+        ?? DataPaths.ResolveMnistDirectory(startDirectory: AppContext.BaseDirectory)
+        ?? throw new DirectoryNotFoundException("MNIST not found: pass --data DIR or set VAE_DATA_DIR.");
 
     /// <summary>Training and test images [n, 784], preprocessed; dynamic binarisation of the training set happens per batch.</summary>
     public static (Tensor Train, Tensor Test) Load(string directory, string dataKind, int? trainLimit, int? testLimit, ulong seed)

@@ -25,7 +25,7 @@ internal sealed class ConditionalSample(SampleOptions options)
         };
 
         var clock = Stopwatch.StartNew();
-        var mnistOptions = new MnistOptions { DataDirectory = MnistLocator.FindDataDirectory(options.Data) };
+        var mnistOptions = new MnistOptions { DataDirectory = DataPaths.ResolveMnistDirectory(options.Data) };
         var train = Mnist.Load(MnistSplit.Train, mnistOptions);
         var test = Mnist.Load(MnistSplit.Test, mnistOptions);
         var trainSet = options.TrainSubset is int n && n < train.Count

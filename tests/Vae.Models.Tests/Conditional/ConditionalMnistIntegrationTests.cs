@@ -21,7 +21,7 @@ public sealed class ConditionalMnistIntegrationTests(ITestOutputHelper output)
     [Trait("Category", "Integration")]
     public void Label_conditioned_cvae_generates_the_requested_digits()
     {
-        string? folder = MnistLocator.FindDataDirectory(start: AppContext.BaseDirectory);
+        string? folder = DataPaths.ResolveMnistDirectory(startDirectory: AppContext.BaseDirectory);
         var options = new MnistOptions { DataDirectory = folder, AllowDownload = false };
         MnistData train;
         try
