@@ -7,8 +7,8 @@ namespace Vae.Benchmarks;
 
 /// <summary>
 /// Elementwise work of one VAE layer at batch 128 × 784: tensor Add (same shape and bias broadcast), the fused
-/// <see cref="Tensor.Linear"/> for comparison, and the Exp/Sigmoid span kernels (TensorPrimitives, which the
-/// tensor ops call) over the same 100 352 floats.
+/// <see cref="Tensor.Linear"/> for comparison, the Exp/Sigmoid span kernels (TensorPrimitives) and the tensor ops
+/// Exp and Softplus over the same 100 352 floats.
 /// Run: <c>dotnet run -c Release --project benchmarks/Vae.Benchmarks -- --filter *ElementwiseBenchmarks*</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -41,6 +41,12 @@ public class ElementwiseBenchmarks
 
     [Benchmark]
     public void Sigmoid() => TensorPrimitives.Sigmoid(_src, _dst);
+
+    [Benchmark]
+    public Tensor TensorExp() => _x.Exp();
+
+    [Benchmark]
+    public Tensor TensorSoftplus() => _x.Softplus();
 
     /// <summary>The decoder's last layer, 128×400 → 784 with bias: GEMM plus bias in one call.</summary>
     [Benchmark]
