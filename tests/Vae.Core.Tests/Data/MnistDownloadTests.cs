@@ -145,7 +145,7 @@ public sealed class MnistDownloadTests : IDisposable
             CacheDirectory = Cache,
             Mirrors = [_server.Url("stall/")],
             MaxAttempts = 1,
-            DownloadTimeout = TimeSpan.FromMilliseconds(200),
+            DownloadTimeout = TimeSpan.FromSeconds(1),
         });
 
         act.Should().Throw<FileNotFoundException>().WithMessage("*timed out*");
