@@ -24,17 +24,18 @@ namespace Vae.Models;
 ///     KL(q ‖ p) ≤ U(φ) = Σ_k φ_k·[KL(q ‖ p_k) + log φ_k − log w_k].
 /// </code>
 /// U is convex in φ; minimising it on the simplex (Lagrange multiplier λ: KL(q ‖ p_k) + log φ_k + 1 − log w_k + λ = 0)
-/// gives φ_k ∝ w_k·exp(−KL(q ‖ p_k)) (<see cref="Responsibilities"/>), and substituting back,
+/// gives φ*_k ∝ w_k·exp(−KL(q ‖ p_k)) (<see cref="Responsibilities"/>), and substituting back,
 /// <code>
 ///     min_φ U(φ) = −log Σ_k w_k exp(−KL(q ‖ p_k)) = D_var(q ‖ p) ≥ KL(q ‖ p).
 /// </code>
-/// Equivalently, U(φ) is the KL divergence between the joint distributions q(z)·φ(k) and p_k(z)·w_k of (z, k), and
-/// marginalising out k cannot increase a KL divergence; or, in one line, −log is convex, so
-/// <c>−log Σ_k w_k e^(−KL_k) = −log Σ_k φ_k e^(log w_k − log φ_k − KL_k) ≤ U(φ)</c> for all φ, with equality at the
-/// optimum. The gap is exact: D_var − KL(q ‖ p) = E_q[KL(φ ‖ p(k | z))] ≥ 0, where p(k | z) = w_k p_k(z)/p(z) are the
-/// prior's responsibilities, so the bound is tight when they barely change over q's mass (q well inside one component,
-/// or K = 1, where D_var = KL(q ‖ p_1) exactly). Hershey &amp; Olsen's general formula,
-/// <c>Σ_a π_a log(Σ_a' π_a' e^(−KL(f_a ‖ f_a')) / Σ_b ω_b e^(−KL(f_a ‖ g_b)))</c> for mixtures f and g, reduces to
+/// (The minimum can also be read off convexity: −log is convex, so by Jensen
+/// <c>−log Σ_k w_k e^(−KL_k) = −log Σ_k φ_k e^(log w_k − log φ_k − KL_k) ≤ Σ_k φ_k (KL_k + log φ_k − log w_k) = U(φ)</c>
+/// for every φ, with equality at φ*; hence D_var = min_φ U(φ) ≥ KL(q ‖ p).) Equivalently, U(φ) is the KL divergence
+/// between the joint distributions q(z)·φ(k) and w_k·p_k(z) of (z, k), whose z-marginals are q and p, and marginalising
+/// cannot increase a KL divergence. The gap is exact: D_var − KL(q ‖ p) = E_q[KL(φ* ‖ p(k | z))] ≥ 0, where
+/// p(k | z) = w_k p_k(z)/p(z) are the prior's responsibilities at z, so the bound is tight when they barely change
+/// over q's mass (q well inside one isolated component, or K = 1, where D_var = KL(q ‖ p_1) exactly).
+/// Hershey &amp; Olsen's general formula, <c>Σ_a π_a log(Σ_a' π_a' e^(−KL(f_a ‖ f_a')) / Σ_b ω_b e^(−KL(f_a ‖ g_b)))</c> for mixtures f and g, reduces to
 /// D_var when f has one component (the numerator is e⁰ = 1).
 /// </para>
 /// <para>
