@@ -26,27 +26,4 @@ internal sealed record Options(string? DataDirectory, int Epochs, int BatchSize,
 
         return o;
     }
-
-    /// <summary>
-    /// shared/datasets/mnist in the current directory or its nearest ancestor that has one, unless VAE_DATA_DIR is set
-    /// (then null, and the loader reads the variable); null when there is none.
-    /// </summary>
-    public static string? FindSharedMnist()
-    {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("VAE_DATA_DIR")))
-        {
-            return null;
-        }
-
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "datasets", "mnist");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 }

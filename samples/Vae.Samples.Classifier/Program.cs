@@ -14,7 +14,7 @@ using Vae.Core.Optim;
 using Vae.Samples.Classifier;
 
 var options = Options.Parse(args);
-var mnistOptions = new MnistOptions { DataDirectory = options.DataDirectory ?? Options.FindSharedMnist(), Log = Console.WriteLine };
+var mnistOptions = new MnistOptions { DataDirectory = DataPaths.ResolveMnistDirectory(options.DataDirectory), Log = Console.WriteLine };
 var clock = Stopwatch.StartNew();
 var train = Mnist.Load(MnistSplit.Train, mnistOptions);
 var test = Mnist.Load(MnistSplit.Test, mnistOptions);

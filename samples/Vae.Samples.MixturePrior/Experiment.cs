@@ -5,6 +5,7 @@ using Vae.Core;
 using Vae.Core.Data;
 using Vae.Core.Optim;
 using Vae.Models;
+using Vae.Models.Evaluation;
 using Vae.Models.Training;
 
 namespace Vae.Samples.MixturePrior;
@@ -13,22 +14,22 @@ namespace Vae.Samples.MixturePrior;
 /// <param name="Name">Short name (folder and file names).</param>
 /// <param name="Title">Human-readable name.</param>
 /// <param name="History">Training history (per-epoch train and validation metrics, seconds).</param>
-/// <param name="TestElbo">Mean ELBO with the exact KL (Monte Carlo over the importance samples), nats.</param>
-/// <param name="TestLogLikelihood">Mean importance-sampled log p(x), nats.</param>
-/// <param name="TestReconstruction">Mean E_q[log p(x|z)], nats.</param>
-/// <param name="VariationalElbo">For the mixture prior: mean E_q[log p(x|z)] − D_var (the training objective's bound), nats.</param>
-/// <param name="EvalSeconds">Seconds spent on the importance-sampled evaluation.</param>
+/// <param name="Elbo">Test ELBO terms with the exact KL (analytic for the Gaussian prior, Monte Carlo for the mixture).</param>
+/// <param name="VariationalElbo">For the mixture prior: the ELBO with the variational KL approximation (the training objective's bound).</param>
+/// <param name="LogLikelihood">Importance-sampled log p(x) per test image.</param>
+/// <param name="EvalSeconds">Seconds spent on the test-set evaluation.</param>
 internal sealed record ModelResult(
-    string Name, string Title, TrainingHistory History, double TestElbo, double TestLogLikelihood, double TestReconstruction, double? VariationalElbo, double EvalSeconds)
+    string Name, string Title, TrainingHistory History, ElboResult Elbo, ElboResult? VariationalElbo, LogLikelihoodResult LogLikelihood, double EvalSeconds)
 {
     public double MeanEpochSeconds => History.Epochs.Average(e => e.Seconds);
-
-    public double TestKl => TestReconstruction - TestElbo;
 }
 
 /// <summary>Training and evaluation of one model, with Spectre.Console progress.</summary>
 internal static class Experiment
 {
+    /// <summary>Monte Carlo draws per test image for the exact KL of the mixture prior.</summary>
+    private const int EvalKlSamples = 100;
+
     public static ModelResult Run(
         VariationalAutoencoder vae, string name, string title, SampleOptions options, TensorDataset train, Tensor test, string folder)
     {
@@ -44,7 +45,7 @@ internal static class Experiment
         var trainer = new Trainer(objective, new TrainerOptions { Epochs = options.Epochs, OutputDirectory = folder, ProgressInterval = 5 });
 
         TrainingHistory history = null!;
-        (double[] LogLikelihood, double[] Elbo, double[] Reconstruction) scores = ([], [], []);
+        LogLikelihoodResult logLikelihood = null!;
         var evalClock = new Stopwatch();
         var evalSet = test.Narrow(0, 0, Math.Min(options.EvalCount, test.Shape[0]));
         Progress().Start(ctx =>
@@ -63,28 +64,31 @@ internal static class Experiment
 
             var evaluating = ctx.AddTask($"[bold]{title}[/] importance sampling ({options.IsSamples} samples)", maxValue: evalSet.Shape[0]);
             evalClock.Start();
-            scores = ImportanceSampling.Evaluate(vae, evalSet, options.IsSamples, new Generator(options.Seed + 13), n => evaluating.Increment(n));
+            logLikelihood = ImportanceSampling.Evaluate(
+                vae, new DataLoader(new TensorDataset(evalSet), 50), options.IsSamples, new Generator(options.Seed + 13),
+                progress: new SyncProgress<int>(done => evaluating.Value = done));
             evalClock.Stop();
         });
 
-        double? variationalElbo = null;
+        evalClock.Start();
+        ElboResult elbo;
+        ElboResult? variationalElbo = null;
         if (vae is MixturePriorVariationalAutoencoder mixture)
         {
-            using (Autograd.NoGrad())
-            {
-                double dVar = 0;
-                for (int start = 0; start < evalSet.Shape[0]; start += 1000)
-                {
-                    var xb = evalSet.Narrow(0, start, Math.Min(1000, evalSet.Shape[0] - start));
-                    dVar += GaussianMixtureKl.Variational(mixture.Encode(xb), mixture.MixturePrior.Mixture()).Sum().Item();
-                }
-
-                variationalElbo = scores.Reconstruction.Average() - (dVar / evalSet.Shape[0]);
-            }
+            var (estimator, klSamples) = (mixture.MixtureKl, mixture.KlSamples);
+            (mixture.MixtureKl, mixture.KlSamples) = (MixtureKlEstimator.MonteCarlo, EvalKlSamples);
+            elbo = ElboEvaluator.Evaluate(mixture, evalSet, new Generator(options.Seed + 14));
+            mixture.MixtureKl = MixtureKlEstimator.Variational;
+            variationalElbo = ElboEvaluator.Evaluate(mixture, evalSet, new Generator(options.Seed + 14));
+            (mixture.MixtureKl, mixture.KlSamples) = (estimator, klSamples);
+        }
+        else
+        {
+            elbo = ElboEvaluator.Evaluate(vae, evalSet, new Generator(options.Seed + 14));
         }
 
-        return new ModelResult(
-            name, title, history, scores.Elbo.Average(), scores.LogLikelihood.Average(), scores.Reconstruction.Average(), variationalElbo, evalClock.Elapsed.TotalSeconds);
+        evalClock.Stop();
+        return new ModelResult(name, title, history, elbo, variationalElbo, logLikelihood, evalClock.Elapsed.TotalSeconds);
     }
 
     private static Spectre.Console.Progress Progress() => AnsiConsole.Progress()

@@ -25,7 +25,7 @@ return SampleOptions.Command(Run).Parse(args).Invoke();
 static int Run(SampleOptions o)
 {
     var c = CultureInfo.InvariantCulture;
-    var mnistOptions = new MnistOptions { DataDirectory = o.Data ?? MnistFolder.FindShared(), Log = m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]") };
+    var mnistOptions = new MnistOptions { DataDirectory = DataPaths.ResolveMnistDirectory(o.Data), Log = m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]") };
     var train = Mnist.Load(MnistSplit.Train, mnistOptions);
     var test = Mnist.Load(MnistSplit.Test, mnistOptions);
     var testBinary = Transforms.StaticBinarize(test.Images, new Generator(o.Seed + 7));
@@ -68,15 +68,15 @@ static int Run(SampleOptions o)
     plot.Save(Path.Combine(o.Output, "loss_curves.svg"));
 
     var table = new Table().Title($"Test set ({Math.Min(o.EvalCount, test.Count)} statically binarised images, {o.IsSamples} importance samples)")
-        .AddColumns("prior", "ELBO (exact KL)", "ELBO (variational KL)", "KL", "IS log p(x)", "s / epoch", "eval s");
+        .AddColumns("prior", "ELBO", "ELBO (var. KL)", "KL", "IS log p(x)", "s/epoch", "eval s");
     foreach (var r in results)
     {
         table.AddRow(
-            r.Title,
-            r.TestElbo.ToString("F2", c),
-            r.VariationalElbo?.ToString("F2", c) ?? "—",
-            r.TestKl.ToString("F2", c),
-            r.TestLogLikelihood.ToString("F2", c),
+            r.Name == "gaussian" ? "Gaussian" : $"mixture K={o.Components}",
+            r.Elbo.Elbo.ToString("F2", c),
+            r.VariationalElbo?.Elbo.ToString("F2", c) ?? "—",
+            r.Elbo.Kl.ToString("F2", c),
+            r.LogLikelihood.Mean.ToString("F2", c),
             r.MeanEpochSeconds.ToString("F1", c),
             r.EvalSeconds.ToString("F1", c));
     }
@@ -95,12 +95,14 @@ static int Run(SampleOptions o)
         {
             name = r.Name,
             title = r.Title,
-            test_elbo = r.TestElbo,
-            test_elbo_variational_kl = r.VariationalElbo,
-            test_kl = r.TestKl,
-            test_reconstruction = r.TestReconstruction,
-            test_is_log_likelihood = r.TestLogLikelihood,
-            test_is_nll = -r.TestLogLikelihood,
+            test_elbo = r.Elbo.Elbo,
+            test_elbo_variational_kl = r.VariationalElbo?.Elbo,
+            test_kl = r.Elbo.Kl,
+            test_kl_variational = r.VariationalElbo?.Kl,
+            test_reconstruction = r.Elbo.Reconstruction,
+            test_is_log_likelihood = r.LogLikelihood.Mean,
+            test_is_nll = r.LogLikelihood.Nll,
+            test_is_standard_error = r.LogLikelihood.StandardError,
             mean_epoch_seconds = r.MeanEpochSeconds,
             eval_seconds = r.EvalSeconds,
             epochs = r.History.Epochs.Select(e => e.ToDictionary()),
