@@ -7,9 +7,11 @@ namespace Vae.Benchmarks;
 /// <summary>
 /// A quick GEMM timer (seconds, not BenchmarkDotNet's minutes): for each shape, warm up, then time N runs and
 /// report the median as GFLOP/s. Output lines are machine-readable:
-/// <c>GEMM label threads median_gflops median_us best best_gflops</c>.
-/// Usage: <c>gemm-quick [--threads 1|2|auto] [--runs N] [--dtype f32|f64] [--path auto|512|256|128|scalar]
-/// [--shape substring] [--clock wall|thread]</c> (thread: this thread's CPU time, for 1-thread runs on a busy machine).
+/// <c>GEMM label threads_arg median_gflops median_us best best_gflops used threads_used</c>.
+/// Usage: <c>gemm-quick [--threads N|auto] [--exact-threads] [--runs N] [--dtype f32|f64] [--path auto|512|256|128|scalar]
+/// [--shape substring] [--clock wall|thread]</c>. <c>--threads N</c> caps the automatic thread choice at N (like
+/// OPENBLAS_NUM_THREADS), <c>--exact-threads</c> forces N; <c>--clock thread</c> times with this thread's CPU time
+/// (for 1-thread runs on a busy machine).
 /// </summary>
 public static class GemmQuick
 {
@@ -27,10 +29,13 @@ public static class GemmQuick
             _ => Gemm.BestPath,
         };
         string filter = Option(args, "--shape", "");
-        GemmBlocked.KcBytes = int.Parse(Option(args, "--kcbytes", "2048"), CultureInfo.InvariantCulture);
-        GemmBlocked.L2Bytes = int.Parse(Option(args, "--l2bytes", "1048576"), CultureInfo.InvariantCulture);
-        GemmBlocked.Mc = int.Parse(Option(args, "--mc", "256"), CultureInfo.InvariantCulture);
         s_threadClock = Option(args, "--clock", "wall") == "thread";
+
+        // Touch every code path once (JIT, pack buffers) before timing anything.
+        foreach (var s in GemmShape.Canonical)
+        {
+            _ = f64 ? Time<double>(s, path, 1, 1, warmMs: 0) : Time<float>(s, path, 1, 1, warmMs: 0);
+        }
 
         foreach (var s in GemmShape.Canonical)
         {
@@ -39,18 +44,20 @@ public static class GemmQuick
                 continue;
             }
 
-            int threads = threadsArg == "auto"
-                ? ParallelWork.ThreadsFor((long)s.M * s.N * s.K, Gemm.ParallelWorkPerThread)
-                : int.Parse(threadsArg, CultureInfo.InvariantCulture);
+            // --threads N caps the automatic choice (as OPENBLAS_NUM_THREADS does); --exact-threads forces N.
+            int auto = ParallelWork.ThreadsFor((long)s.M * s.N * s.K, Gemm.ParallelWorkPerThread);
+            int threads = threadsArg == "auto" ? auto
+                : args.Contains("--exact-threads") ? int.Parse(threadsArg, CultureInfo.InvariantCulture)
+                : Math.Min(auto, int.Parse(threadsArg, CultureInfo.InvariantCulture));
             var (us, minUs) = f64 ? Time<double>(s, path, threads, runs) : Time<float>(s, path, threads, runs);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"GEMM {s.Label.Replace(' ', '_')} {threads} {s.Flops / us / 1e3:F2} {us:F1} best {s.Flops / minUs / 1e3:F2}"));
+                $"GEMM {s.Label} {threadsArg} {s.Flops / us / 1e3:F2} {us:F1} best {s.Flops / minUs / 1e3:F2} used {threads}"));
         }
 
         return 0;
     }
 
-    private static (double Median, double Min) Time<T>(GemmShape s, GemmPath path, int threads, int runs)
+    private static (double Median, double Min) Time<T>(GemmShape s, GemmPath path, int threads, int runs, int warmMs = 300)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var rng = new Random(1);
@@ -63,7 +70,7 @@ public static class GemmQuick
         // Warm up for ~300 ms (JIT tiering, caches, pack buffers), then time individual runs.
         var sw = Stopwatch.StartNew();
         int warm = 0;
-        while (sw.ElapsedMilliseconds < 300 || warm < 3)
+        while (sw.ElapsedMilliseconds < warmMs || warm < 3)
         {
             Once();
             warm++;

@@ -1,16 +1,21 @@
 using BenchmarkDotNet.Running;
 using Vae.Benchmarks;
 
-// `gemm-quick [...]`: fast median-of-N GEMM timing (see GemmQuick); anything else goes to BenchmarkDotNet.
-if (args.Length > 0 && args[0] == "pack-probe")
+// Quick console modes (seconds instead of BenchmarkDotNet's minutes):
+//   gemm-quick [...]  median-of-N GEMM timing per canonical shape (see GemmQuick; used by benchmarks/gemm-compare.sh)
+//   kernel-peak       the micro-kernel alone on L1-resident panels
+//   gemm-tune CFG...  interleaved A/B comparison of blocking knobs (see GemmTune)
+// Anything else goes to BenchmarkDotNet, e.g. `-- --filter *GemmBenchmarks*` or `-- --list flat`.
+return args.FirstOrDefault() switch
 {
-    return PackProbe.Run();
-}
+    "gemm-quick" => GemmQuick.Run(args[1..]),
+    "kernel-peak" => KernelPeak.Run(),
+    "gemm-tune" => GemmTune.Run(args[1..]),
+    _ => RunBenchmarkDotNet(args),
+};
 
-if (args.Length > 0 && args[0] == "gemm-quick")
+static int RunBenchmarkDotNet(string[] args)
 {
-    return GemmQuick.Run(args[1..]);
+    BenchmarkSwitcher.FromAssembly(typeof(GemmQuick).Assembly).Run(args);
+    return 0;
 }
-
-BenchmarkSwitcher.FromAssembly(typeof(GemmQuick).Assembly).Run(args);
-return 0;

@@ -12,6 +12,13 @@ public static partial class ThreadClock
         return (ts.Seconds * 1e6) + (ts.Nanoseconds / 1e3);
     }
 
+    /// <summary>Microseconds of CPU time all threads of this process have used.</summary>
+    public static double ProcessMicroseconds()
+    {
+        _ = ClockGetTime(2 /* CLOCK_PROCESS_CPUTIME_ID */, out var ts);
+        return (ts.Seconds * 1e6) + (ts.Nanoseconds / 1e3);
+    }
+
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
     private static partial int ClockGetTime(int clock, out TimeSpec ts);
 

@@ -276,6 +276,7 @@ def negative_bound(torch, model, x, k, gen):
 def train_epoch(torch, model, opt, x_train, args, data_kind, g_shuffle, g_noise, g_bin):
     model.train()
     n = x_train.shape[0]
+    c0 = time.process_time()
     t0 = time.perf_counter()
     perm = torch.randperm(n, generator=g_shuffle)
     n_batches = (n + args.batch_size - 1) // args.batch_size
@@ -296,7 +297,9 @@ def train_epoch(torch, model, opt, x_train, args, data_kind, g_shuffle, g_noise,
         count += x.shape[0]
         batch_ms.append(1000.0 * (time.perf_counter() - tb))
     seconds = time.perf_counter() - t0
-    return {"train_seconds": seconds, "train_loss": total / count, "train_batches": n_batches,
+    cpu_seconds = time.process_time() - c0   # process CPU time, all threads (shows starvation under load)
+    return {"train_seconds": seconds, "train_cpu_seconds": cpu_seconds,
+            "train_loss": total / count, "train_batches": n_batches,
             "train_images": count, "images_per_second": count / seconds,
             "batch_ms_median": statistics.median(batch_ms),
             "batch_ms_mean": statistics.fmean(batch_ms), "first_batch_ms": batch_ms[0]}

@@ -1,4 +1,5 @@
 using Vae.Core;
+using Vae.Core.NN;
 
 namespace Vae.Distributions;
 
@@ -97,9 +98,14 @@ public sealed class Bernoulli : Distribution
     /// <inheritdoc />
     public override string ToString() => $"Bernoulli(batch_shape={BatchShape})";
 
-    /// <summary>−softplus(−l)·x − softplus(l)·(1 − x) with broadcasting.</summary>
+    /// <summary>
+    /// −softplus(−l)·x − softplus(l)·(1 − x) with broadcasting. When the shapes agree (the decoder case) this is
+    /// −BCE-with-logits, computed by the library's fused single-pass kernel (also in the backward pass).
+    /// </summary>
     internal static Tensor LogProbOfLogits(Tensor logits, Tensor x) =>
-        -((SoftplusExact(logits.Neg()) * x) + (SoftplusExact(logits) * (1.0 - x)));
+        logits.Shape == x.Shape && logits.DType == x.DType
+            ? Losses.BinaryCrossEntropyWithLogits(logits, x, Reduction.None).Neg()
+            : -((SoftplusExact(logits.Neg()) * x) + (SoftplusExact(logits) * (1.0 - x)));
 
     /// <summary>softplus without the identity threshold (exact log1p(eˣ) for every x).</summary>
     internal static Tensor SoftplusExact(Tensor x) => x.Softplus(1.0, double.PositiveInfinity);

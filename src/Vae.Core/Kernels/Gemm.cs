@@ -23,6 +23,9 @@ internal static unsafe class Gemm
     /// <summary>Minimum m·n·k per worker thread.</summary>
     internal const long ParallelWorkPerThread = 1_000_000;
 
+    /// <summary>Whether narrow-n problems may be computed as Cᵀ = op(B)ᵀ·op(A)ᵀ (a tuning knob for benchmarks).</summary>
+    internal static bool AllowTransposedC = true;
+
     /// <summary>The fastest kernel family this machine supports.</summary>
     internal static GemmPath BestPath { get; } =
         Vector512.IsHardwareAccelerated ? GemmPath.Vector512
@@ -78,8 +81,10 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
-    /// Splits C over <paramref name="threads"/> workers along n (each packs its own columns of B and all of A) or
-    /// along m (each packs its own rows of A and all of B), whichever duplicates less packing.
+    /// Orients the problem and splits C over <paramref name="threads"/> workers. When n is too narrow to fill the
+    /// 2W-wide vector tiles but m is not, computes Cᵀ = op(B)ᵀ·op(A)ᵀ instead (the tiles then run along m and are
+    /// written back transposed). Workers split along n (each packs its own columns of B and all of A) or along m
+    /// (its own rows of A, all of B), whichever duplicates less packing.
     /// </summary>
     private static void Split<TVec, TV, T>(
         int threads, bool transA, bool transB, int m, int n, int k,
@@ -89,12 +94,22 @@ internal static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = TVec.Count;
+        bool transC = AllowTransposedC && PaddedArea(n, m, w) * 11 < PaddedArea(m, n, w) * 10;
+        if (transC)
+        {
+            (m, n, lda, ldb) = (n, m, ldb, lda);
+            T* t = a;
+            a = b;
+            b = t;
+            (transA, transB) = (!transB, !transA);
+        }
+
         int nUnits = (n + w - 1) / w, mUnits = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
         bool splitN = m <= n ? nUnits >= threads : mUnits < threads;
         threads = Math.Min(threads, splitN ? nUnits : mUnits);
         if (threads <= 1)
         {
-            GemmBlocked.Run<TVec, TV, T>(transA, transB, k, a, lda, b, ldb, c, ldc, accumulate, 0, m, 0, n);
+            GemmBlocked.Run<TVec, TV, T>(transA, transB, k, a, lda, b, ldb, c, ldc, accumulate, transC, 0, m, 0, n);
             return;
         }
 
@@ -105,15 +120,24 @@ internal static unsafe class Gemm
             {
                 int j0 = Math.Min(n, (int)((long)nUnits * t / threads) * w);
                 int j1 = Math.Min(n, (int)((long)nUnits * (t + 1) / threads) * w);
-                GemmBlocked.Run<TVec, TV, T>(transA, transB, k, (T*)pa, lda, (T*)pb, ldb, (T*)pc, ldc, accumulate, 0, m, j0, j1);
+                GemmBlocked.Run<TVec, TV, T>(transA, transB, k, (T*)pa, lda, (T*)pb, ldb, (T*)pc, ldc, accumulate, transC, 0, m, j0, j1);
             }
             else
             {
                 int i0 = Math.Min(m, (int)((long)mUnits * t / threads) * GemmMicroKernel.MR);
                 int i1 = Math.Min(m, (int)((long)mUnits * (t + 1) / threads) * GemmMicroKernel.MR);
-                GemmBlocked.Run<TVec, TV, T>(transA, transB, k, (T*)pa, lda, (T*)pb, ldb, (T*)pc, ldc, accumulate, i0, i1, 0, n);
+                GemmBlocked.Run<TVec, TV, T>(transA, transB, k, (T*)pa, lda, (T*)pb, ldb, (T*)pc, ldc, accumulate, transC, i0, i1, 0, n);
             }
         });
+    }
+
+    /// <summary>Elements the micro-kernels compute (padding included) for an m × n result.</summary>
+    private static long PaddedArea(int m, int n, int w)
+    {
+        int rem = n % (2 * w);
+        long cols = (n - rem) + (rem == 0 ? 0 : rem <= w ? w : 2 * w);
+        long rows = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR * GemmMicroKernel.MR;
+        return rows * cols;
     }
 
     private static void Validate(bool transA, bool transB, int m, int n, int k, int aLen, int lda, int bLen, int ldb, int cLen, int ldc)

@@ -1,14 +1,18 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Vae.Core.Kernels;
 
 /// <summary>
-/// Register-tiled GEMM micro-kernels: C[MR × 2W] (+)= Ã·B̃ over one packed A micro-panel (kc × MR, column of MR
-/// values per k step) and one packed B micro-panel (kc × 2W, row of 2W values per k step), where W is the vector
+/// Register-tiled GEMM micro-kernels: C[MR × 2W] (+)= Ã·B̃ over one A micro-panel (MR contiguous values per k step,
+/// k steps <c>aStride</c> apart: packed, or a transposed operand read in place) and one B micro-panel (2W contiguous
+/// values per k step, <c>bStride</c> apart: packed, or a row-major operand read in place), where W is the vector
 /// width. The MR × 2 accumulators stay in registers for the whole k loop (16 of the 32 AVX-512 registers for MR = 8),
 /// each k step costing two vector loads of B, MR broadcasts of A and 2·MR FMAs. Edge tiles (fewer valid rows or
 /// columns; the packed panels are zero-padded) are computed in full and only their valid part is written back.
+/// With <c>transC</c> the tile is written transposed (element (i, j) to c[j·ldc + i]): the driver computes
+/// Cᵀ = op(B)ᵀ·op(A)ᵀ that way when n is too narrow to fill the vector tiles.
 /// </summary>
 [SkipLocalsInit]
 internal static unsafe class GemmMicroKernel
@@ -18,7 +22,8 @@ internal static unsafe class GemmMicroKernel
 
     /// <summary>MR × 2W tile. <paramref name="add"/>: add to C instead of overwriting it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile2<TVec, TV, T>(int kc, T* a, T* b, T* c, int ldc, int rows, int cols, bool add)
+    public static void Tile2<TVec, TV, T>(
+        int kc, T* a, nint aStride, T* b, nint bStride, T* c, int ldc, int rows, int cols, bool add, bool transC)
         where TVec : IGemmVector<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -56,11 +61,11 @@ internal static unsafe class GemmMicroKernel
             x = TVec.Splat(a[7]);
             c70 = TVec.MulAdd(x, b0, c70);
             c71 = TVec.MulAdd(x, b1, c71);
-            a += MR;
-            b += 2 * w;
+            a += aStride;
+            b += bStride;
         }
 
-        if (rows == MR && cols == 2 * w)
+        if (rows == MR && cols == 2 * w && !transC)
         {
             StoreRow<TVec, TV, T>(c, w, c00, c01, add);
             StoreRow<TVec, TV, T>(c + ldc, w, c10, c11, add);
@@ -84,12 +89,13 @@ internal static unsafe class GemmMicroKernel
         StoreRow<TVec, TV, T>(t + (5 * ld), w, c50, c51, false);
         StoreRow<TVec, TV, T>(t + (6 * ld), w, c60, c61, false);
         StoreRow<TVec, TV, T>(t + (7 * ld), w, c70, c71, false);
-        WriteBack(t, ld, c, ldc, rows, cols, add);
+        WriteBack(t, ld, c, ldc, rows, cols, add, transC);
     }
 
     /// <summary>MR × W tile (one vector of columns), for a last column panel of at most W columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile1<TVec, TV, T>(int kc, T* a, T* b, T* c, int ldc, int rows, int cols, bool add)
+    public static void Tile1<TVec, TV, T>(
+        int kc, T* a, nint aStride, T* b, nint bStride, T* c, int ldc, int rows, int cols, bool add, bool transC)
         where TVec : IGemmVector<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -108,8 +114,8 @@ internal static unsafe class GemmMicroKernel
             c5 = TVec.MulAdd(TVec.Splat(a[5]), b0, c5);
             c6 = TVec.MulAdd(TVec.Splat(a[6]), b0, c6);
             c7 = TVec.MulAdd(TVec.Splat(a[7]), b0, c7);
-            a += MR;
-            b += w;
+            a += aStride;
+            b += bStride;
         }
 
         T* t = stackalloc T[MR * 64 / sizeof(T)];
@@ -121,7 +127,7 @@ internal static unsafe class GemmMicroKernel
         TVec.Store(t + (5 * w), c5);
         TVec.Store(t + (6 * w), c6);
         TVec.Store(t + (7 * w), c7);
-        WriteBack(t, w, c, ldc, rows, cols, add);
+        WriteBack(t, w, c, ldc, rows, cols, add, transC);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -140,9 +146,42 @@ internal static unsafe class GemmMicroKernel
         TVec.Store(c + w, v1);
     }
 
-    private static void WriteBack<T>(T* t, int ld, T* c, int ldc, int rows, int cols, bool add)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddOrCopy<T>(T* src, T* dst, int count, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<T>.Count <= count; i += Vector256<T>.Count)
+            {
+                var v = Vector256.Load(src + i);
+                (add ? Vector256.Load(dst + i) + v : v).Store(dst + i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            dst[i] = add ? dst[i] + src[i] : src[i];
+        }
+    }
+
+    private static void WriteBack<T>(T* t, int ld, T* c, int ldc, int rows, int cols, bool add, bool transC)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (transC)
+        {
+            // Transpose the tile (MR × ld) into columns of MR values, then each is a contiguous run of a C row.
+            T* u = stackalloc T[MR * 2 * 64 / sizeof(T)];
+            GemmTranspose.Run(t, ld, u, MR, MR, cols);
+            for (int j = 0; j < cols; j++)
+            {
+                AddOrCopy(u + (j * MR), c + ((nint)j * ldc), rows, add);
+            }
+
+            return;
+        }
+
         for (int i = 0; i < rows; i++)
         {
             T* src = t + (i * ld);

@@ -46,7 +46,7 @@ public sealed class Checkpoint
     private const string OptimizerPrefix = "optimizer.";
     private const string SchedulerPrefix = "scheduler.";
     private const string GeneratorPrefix = "generator.";
-    private const int GeneratorWords = 6;
+    private const int GeneratorWords = GeneratorStateTensor.Words;
 
     /// <summary>The model's state (parameters and persistent buffers by dotted name).</summary>
     public IReadOnlyDictionary<string, Tensor> ModelState { get; set; } = new Dictionary<string, Tensor>();
@@ -144,14 +144,7 @@ public sealed class Checkpoint
                 throw new ArgumentException($"Checkpoint: generator state \"{name}\" must have {GeneratorWords} words.", nameof(GeneratorStates));
             }
 
-            var halves = new double[2 * GeneratorWords];
-            for (int i = 0; i < GeneratorWords; i++)
-            {
-                halves[2 * i] = (uint)state[i];
-                halves[(2 * i) + 1] = (uint)(state[i] >> 32);
-            }
-
-            tensors.Add(GeneratorPrefix + name, Tensor.FromArray(halves, halves.Length));
+            tensors.Add(GeneratorPrefix + name, GeneratorStateTensor.ToTensor(state));
         }
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -344,33 +337,7 @@ public sealed class Checkpoint
         return value;
     }
 
-    private static ulong[] ReadGenerator(string path, string name, Tensor t)
-    {
-        if (t.DType != DType.Float64 || t.Shape != new Shape(2 * GeneratorWords))
-        {
-            throw new InvalidDataException($"{path}: generator state \"{name}\" must be float64 [{2 * GeneratorWords}], got {t.DType.Name()} {t.Shape}.");
-        }
+    private static ulong[] ReadGenerator(string path, string name, Tensor t) =>
+        GeneratorStateTensor.FromTensor(t, out var error) ?? throw new InvalidDataException($"{path}: generator state \"{name}\" {error}.");
 
-        var halves = t.Span<double>();
-        var state = new ulong[GeneratorWords];
-        for (int i = 0; i < GeneratorWords; i++)
-        {
-            double lo = halves[2 * i], hi = halves[(2 * i) + 1];
-            if (!IsWord32(lo) || !IsWord32(hi))
-            {
-                throw new InvalidDataException($"{path}: generator state \"{name}\" holds a value that is not a 32-bit unsigned integer.");
-            }
-
-            state[i] = (ulong)lo | ((ulong)hi << 32);
-        }
-
-        if ((state[0] | state[1] | state[2] | state[3]) == 0)
-        {
-            throw new InvalidDataException($"{path}: generator state \"{name}\" is all zero.");
-        }
-
-        return state;
-    }
-
-    private static bool IsWord32(double v) => v >= 0 && v <= uint.MaxValue && Math.Floor(v) == v;
 }

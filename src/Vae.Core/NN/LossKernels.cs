@@ -11,11 +11,15 @@ namespace Vae.Core.NN;
 internal readonly struct BceWithLogitsLane<T> : ILaneBinary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public T Invoke(T l, T t) => LaneMath.Softplus(l) - (l * t);
+    // (max(l, 0) − l·t) + log1p(e^{−|l|}): the two large terms cancel exactly before the small one is added, so a
+    // confident correct prediction gives its tiny loss (e.g. e⁻¹⁰⁰ at l = 100, t = 1) instead of 0.
+    public T Invoke(T l, T t) => (T.Max(l, T.Zero) - (l * t)) + LaneMath.Log1p(T.Exp(-T.Abs(l)));
 
-    public Vector<T> Invoke(Vector<T> l, Vector<T> t) => LaneMath.Softplus(l) - (l * t);
+    public Vector<T> Invoke(Vector<T> l, Vector<T> t) =>
+        (Vector.Max(l, Vector<T>.Zero) - (l * t)) + LaneMath.Log1p(LaneMath.ExpNative(-Vector.Abs(l)));
 
-    public Vector512<T> Invoke(Vector512<T> l, Vector512<T> t) => LaneMath.Softplus(l) - (l * t);
+    public Vector512<T> Invoke(Vector512<T> l, Vector512<T> t) =>
+        (Vector512.Max(l, Vector512<T>.Zero) - (l * t)) + LaneMath.Log1p(LaneMath.ExpNative(-Vector512.Abs(l)));
 }
 
 /// <summary>Backward of <see cref="BceWithLogitsLane{T}"/> in the logits: d = g·(σ(l) − t).</summary>

@@ -25,7 +25,6 @@ internal static class TrainingCheckpoint
     public const string TrainerKey = "trainer";
     public const string HistoryKey = "history";
     private const string GeneratorPrefix = "generator.";
-    private const int GeneratorWords = 6;
 
     /// <summary>The checkpoint's bytes (safetensors).</summary>
     public static byte[] Serialize(ITrainingObjective objective, TrainerState state, TrainingHistory history)
@@ -311,53 +310,17 @@ internal static class TrainingCheckpoint
         }
     }
 
-    /// <summary>Stores a generator state losslessly as float64 [12]: the low and high 32 bits of each of the 6 words.</summary>
+    /// <summary>Stores a generator state losslessly (see <see cref="GeneratorStateTensor"/>).</summary>
     private static void AddGenerator(Dictionary<string, Tensor> into, string name, ulong[]? state)
     {
-        if (state is null)
+        if (state is not null)
         {
-            return;
+            into.Add(GeneratorPrefix + name, GeneratorStateTensor.ToTensor(state));
         }
-
-        var halves = new double[2 * GeneratorWords];
-        for (int i = 0; i < GeneratorWords; i++)
-        {
-            halves[2 * i] = (uint)state[i];
-            halves[(2 * i) + 1] = (uint)(state[i] >> 32);
-        }
-
-        into.Add(GeneratorPrefix + name, Tensor.FromArray(halves, halves.Length));
     }
 
-    private static ulong[] ReadGenerator(string name, Tensor t)
-    {
-        if (t.DType != DType.Float64 || t.Shape != new Shape(2 * GeneratorWords))
-        {
-            throw new FormatException($"generator state \"{name}\" must be float64 [{2 * GeneratorWords}], got {t.DType.Name()} {t.Shape}");
-        }
-
-        var halves = t.ToDoubleArray();
-        var state = new ulong[GeneratorWords];
-        for (int i = 0; i < GeneratorWords; i++)
-        {
-            double lo = halves[2 * i], hi = halves[(2 * i) + 1];
-            if (!IsWord32(lo) || !IsWord32(hi))
-            {
-                throw new FormatException($"generator state \"{name}\" holds a value that is not a 32-bit unsigned integer");
-            }
-
-            state[i] = (ulong)lo | ((ulong)hi << 32);
-        }
-
-        if ((state[0] | state[1] | state[2] | state[3]) == 0)
-        {
-            throw new FormatException($"generator state \"{name}\" is all zero");
-        }
-
-        return state;
-    }
-
-    private static bool IsWord32(double v) => v >= 0 && v <= uint.MaxValue && Math.Floor(v) == v;
+    private static ulong[] ReadGenerator(string name, Tensor t) =>
+        GeneratorStateTensor.FromTensor(t, out var error) ?? throw new FormatException($"generator state \"{name}\" {error}");
 
     private static void SetGenerators(TrainerState s, Dictionary<string, ulong[]> generators)
     {

@@ -14,7 +14,7 @@ public sealed class GemmTests
     private static readonly (int M, int N, int K)[] Sizes =
     [
         (1, 1, 1), (3, 5, 7), (1, 17, 33), (17, 1, 65), (33, 17, 3), (17, 33, 65), (65, 129, 17), (129, 33, 65),
-        (8, 32, 16), (16, 48, 1), (40, 31, 129), (3, 129, 129),
+        (8, 32, 16), (16, 48, 1), (40, 31, 129), (3, 129, 129), (64, 20, 50), (40, 96, 30),
     ];
 
     public static TheoryData<bool, bool> TransCombos => new() { { false, false }, { false, true }, { true, false }, { true, true } };
