@@ -95,24 +95,28 @@ internal sealed class GaussianComponents : Distribution
 
     /// <summary>
     /// The diagonal pairwise log-density by expanding the square, evaluated in float64 whatever the input dtype:
-    /// <c>Σ_j (x_j − μ_kj)²·P_kj = (x²)·Pᵀ − 2·x·(μ⊙P)ᵀ + Σ_j μ_kj²·P_kj</c> with precisions P = exp(−log σ²), i.e. two
-    /// [N, d]×[d, K] matrix products instead of [N, K, d] intermediates (about 10× faster forward and backward for
-    /// K = 1000, d = 10). Written in Tensor ops, so gradients of any order follow. Its absolute rounding error is about
+    /// <c>Σ_j (x_j − μ_kj)²·P_kj = (x²)·Pᵀ − 2·x·(μ⊙P)ᵀ + Σ_j μ_kj²·P_kj</c> with precisions P = exp(−log σ²), so the
+    /// whole [N, K] result is one [N, 2d+1]×[2d+1, K] matrix product instead of several [N, K, d] intermediates (about
+    /// 10× faster forward and backward for K = 1000, d = 10, N = 128). Written in Tensor ops, so gradients of any order follow. Its absolute rounding error is about
     /// 2⁻⁵²·(|x|² + |μ|²)·P·d, which is why <see cref="PairwiseLogProb"/> uses it only when that is negligible.
     /// </summary>
     /// <param name="x">Points [N, d], float32 or float64.</param>
     /// <returns>[N, K] in the dtype of <paramref name="x"/>.</returns>
     internal Tensor PairwiseLogProbExpanded(Tensor x)
     {
+        // One [N, 2d+1]·[2d+1, K] product, the only [N, K]-sized operation: rows [x², x, 1] of the points times rows
+        // [−½P, μ⊙P, −½(Σ μ²P + log det Σ) − d·½log 2π] of the components.
         var dtype = x.DType;
+        int n = x.Shape[0];
         var xd = x.Double();
         var mu = Means.Double();
         var lv = LogVariances!.Double();
         var precision = lv.Neg().Exp(); // [K, d]
-        var perComponent = (mu.Square() * precision).Sum(-1) + lv.Sum(-1); // [K]: Σ μ²P + log det Σ
-        var quadratic = xd.Square().MatMul(precision.Transpose(0, 1)) - (xd.MatMul((mu * precision).Transpose(0, 1)) * 2.0);
-        var logDensity = ((quadratic + perComponent) * -0.5) - (Dimension * HalfLog2Pi);
-        return logDensity.To(dtype);
+        var scaledMeans = mu * precision;
+        var perComponent = ((mu * scaledMeans).Sum(-1, keepDim: true) + lv.Sum(-1, keepDim: true)) * -0.5; // [K, 1]
+        var pointRows = Tensor.Cat([xd.Square(), xd, Tensor.Ones(new Shape(n, 1), DType.Float64)], 1);
+        var componentRows = Tensor.Cat([precision * -0.5, scaledMeans, perComponent - (Dimension * HalfLog2Pi)], 1);
+        return pointRows.MatMul(componentRows.Transpose(0, 1)).To(dtype);
     }
 
     /// <summary>

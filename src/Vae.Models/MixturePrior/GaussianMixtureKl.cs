@@ -43,9 +43,9 @@ namespace Vae.Models;
 /// <c>KL(q ‖ p_k) = ½ Σ_j [log σ_kj² − log σ_j² − 1 + (σ_j² + (μ_j − μ_kj)²)/σ_kj²]</c>, so D_var is a log-sum-exp
 /// over K closed forms: deterministic, differentiable w.r.t. q's and the mixture's parameters (to any order), and, as
 /// a VAE's KL term, a valid training objective (it lowers the ELBO, never raises it). For float32 inputs the
-/// [N, K] matrix of divergences is evaluated in float64 by expanding the square into two [N, d]×[d, K] matrix
-/// products (exact to far below float32 resolution, with a guard that falls back to the direct form for extreme
-/// magnitudes); float64 inputs use the direct [N, K, d] form.
+/// [N, K] matrix of divergences is evaluated in float64 by expanding the square, which turns it into one
+/// [N, 2d+2]×[2d+2, K] matrix product (exact to far below float32 resolution, with a guard that falls back to the
+/// direct form for extreme magnitudes); float64 inputs use the direct [N, K, d] form.
 /// </para>
 /// </remarks>
 public static class GaussianMixtureKl
@@ -81,9 +81,10 @@ public static class GaussianMixtureKl
     {
         var (mean, logVar, batch) = Unpack(posterior, prior);
         bool expand = Expand(mean, logVar, prior);
-        var kl = ComponentDivergences(mean, logVar, prior.ComponentMeans, prior.ComponentLogVariances!, expand);
-        var logits = expand ? prior.Logits.Double() : prior.Logits;
-        var result = (logits - kl).LogSumExp(-1).Neg();
+        var logWeightedDensities = expand
+            ? LogWeightsMinusDivergencesExpanded(mean, logVar, prior.ComponentMeans, prior.ComponentLogVariances!, prior.Logits)
+            : prior.Logits - ComponentDivergences(mean, logVar, prior.ComponentMeans, prior.ComponentLogVariances!, expand: false);
+        var result = logWeightedDensities.LogSumExp(-1).Neg();
         return result.To(mean.DType).Reshape(batch);
     }
 
@@ -128,6 +129,27 @@ public static class GaussianMixtureKl
         var varianceRatio = (logVar.Unsqueeze(1) - logVars).Exp(); // σ²/σ_k²
         var terms = varianceRatio + (diff.Square() * logVars.Neg().Exp()) - (logVar.Unsqueeze(1) - logVars) - 1.0;
         return terms.Sum(-1) * 0.5;
+    }
+
+    /// <summary>
+    /// log w_k − KL(q_n ‖ p_k) for all pairs as one float64 matrix product [N, 2d+2]·[2d+2, K], the only [N, K]-sized
+    /// operation: with P = exp(−log σ_k²) and c_k = Σ_j (log σ_kj² + μ_kj²·P_kj),
+    /// <c>log w_k − KL = −½ Σ_j (σ_j² + μ_j²)·P_kj + Σ_j μ_j·μ_kj·P_kj − ½ c_k + log w_k + ½ (Σ_j log σ_j² + d)</c>,
+    /// i.e. rows <c>[σ² + μ², μ, 1, Σ log σ² + d]</c> of q times rows <c>[−½P, μ_k⊙P, log w_k − ½c_k, ½]</c> of the mixture.
+    /// </summary>
+    internal static Tensor LogWeightsMinusDivergencesExpanded(Tensor mean, Tensor logVar, Tensor means, Tensor logVars, Tensor logWeights)
+    {
+        int n = mean.Shape[0], k = means.Shape[0], d = mean.Shape[1];
+        var mu = mean.Double();
+        var lv = logVar.Double();
+        var muK = means.Double();
+        var lvK = logVars.Double();
+        var precision = lvK.Neg().Exp(); // [K, d]
+        var scaledMeans = muK * precision;
+        var perComponent = (lvK.Sum(-1, keepDim: true) + (muK * scaledMeans).Sum(-1, keepDim: true)) * -0.5; // [K, 1]
+        var posteriorRows = Tensor.Cat([lv.Exp() + mu.Square(), mu, Tensor.Ones(new Shape(n, 1), DType.Float64), lv.Sum(-1, keepDim: true) + d], 1);
+        var mixtureRows = Tensor.Cat([precision * -0.5, scaledMeans, perComponent + logWeights.Double().Reshape(k, 1), Tensor.Full(new Shape(k, 1), 0.5, DType.Float64)], 1);
+        return posteriorRows.MatMul(mixtureRows.Transpose(0, 1));
     }
 
     /// <summary>

@@ -105,7 +105,12 @@ public sealed class GaussianMixtureKlTests
             t => GaussianMixtureKl.Variational(MixtureTestKit.Posterior(t[0], t[1]), GaussianMixture.FromLogVariances(t[2], logVars, logits)),
             mean, logVar, means);
 
-        // The float64 expansion used for float32 inputs, checked directly in float64.
+        // The float64 expansions used for float32 inputs, checked directly in float64 and against the direct form.
+        var direct = (logits - GaussianMixtureKl.ComponentDivergences(mean, logVar, means, logVars, expand: false)).ToDoubleArray();
+        var fused = GaussianMixtureKl.LogWeightsMinusDivergencesExpanded(mean, logVar, means, logVars, logits).ToDoubleArray();
+        fused.Should().Equal(direct, (a, e) => Math.Abs(a - e) < 1e-12 * Math.Max(1, Math.Abs(e)));
+        MixtureTestKit.ShouldPassGradCheck(t => GaussianMixtureKl.LogWeightsMinusDivergencesExpanded(t[0], t[1], t[2], t[3], t[4]), mean, logVar, means, logVars, logits);
+        MixtureTestKit.ShouldPassSecondOrderGradCheck(t => GaussianMixtureKl.LogWeightsMinusDivergencesExpanded(t[0], t[1], t[2], t[3], logits), mean, logVar, means, logVars);
         foreach (bool expand in new[] { false, true })
         {
             MixtureTestKit.ShouldPassGradCheck(t => GaussianMixtureKl.ComponentDivergences(t[0], t[1], t[2], t[3], expand), mean, logVar, means, logVars);
