@@ -97,8 +97,9 @@ internal sealed class GaussianComponents : Distribution
     /// The diagonal pairwise log-density by expanding the square, evaluated in float64 whatever the input dtype:
     /// <c>Σ_j (x_j − μ_kj)²·P_kj = (x²)·Pᵀ − 2·x·(μ⊙P)ᵀ + Σ_j μ_kj²·P_kj</c> with precisions P = exp(−log σ²), so the
     /// whole [N, K] result is one [N, 2d+1]×[2d+1, K] matrix product instead of several [N, K, d] intermediates (about
-    /// 10× faster forward and backward for K = 1000, d = 10, N = 128). Written in Tensor ops, so gradients of any order follow. Its absolute rounding error is about
-    /// 2⁻⁵²·(|x|² + |μ|²)·P·d, which is why <see cref="PairwiseLogProb"/> uses it only when that is negligible.
+    /// 10× faster forward and backward for K = 1000, d = 10, N = 128). Written in Tensor ops, so gradients of any order
+    /// follow. Its absolute rounding error is about 2⁻⁵²·(|x|² + |μ|²)·P·d, which is why <see cref="PairwiseLogProb"/>
+    /// uses it only when that is negligible.
     /// </summary>
     /// <param name="x">Points [N, d], float32 or float64.</param>
     /// <returns>[N, K] in the dtype of <paramref name="x"/>.</returns>
