@@ -78,8 +78,104 @@ internal sealed class GaussianComponents : Distribution
         return FromDifferences(flat).Reshape(lead);
     }
 
-    /// <summary>Log-density of every component at every point: x [N, d] → [N, K].</summary>
-    public Tensor PairwiseLogProb(Tensor x) => FromDifferences(x.Unsqueeze(1) - Means);
+    /// <summary>
+    /// Log-density of every component at every point: x [N, d] → [N, K]. Float32 diagonal mixtures take the expanded
+    /// fast path (<see cref="PairwiseLogProbExpanded"/>) when <see cref="ExpansionIsAccurate"/> says its rounding error
+    /// is far below float32 resolution; everything else uses the direct per-difference form.
+    /// </summary>
+    public Tensor PairwiseLogProb(Tensor x)
+    {
+        if (LogVariances is { } lv && x.DType == DType.Float32 && ExpansionIsAccurate(x, Means, lv))
+        {
+            return PairwiseLogProbExpanded(x);
+        }
+
+        return FromDifferences(x.Unsqueeze(1) - Means);
+    }
+
+    /// <summary>
+    /// The diagonal pairwise log-density by expanding the square, evaluated in float64 whatever the input dtype:
+    /// <c>Σ_j (x_j − μ_kj)²·P_kj = (x²)·Pᵀ − 2·x·(μ⊙P)ᵀ + Σ_j μ_kj²·P_kj</c> with precisions P = exp(−log σ²), so the
+    /// whole [N, K] result is one [N, 2d+1]×[2d+1, K] matrix product instead of several [N, K, d] intermediates (about
+    /// 10× faster forward and backward for K = 1000, d = 10, N = 128). Written in Tensor ops, so gradients of any order
+    /// follow. Its absolute rounding error is about 2⁻⁵²·(|x|² + |μ|²)·P·d, which is why <see cref="PairwiseLogProb"/>
+    /// uses it only when that is negligible.
+    /// </summary>
+    /// <param name="x">Points [N, d], float32 or float64.</param>
+    /// <returns>[N, K] in the dtype of <paramref name="x"/>.</returns>
+    internal Tensor PairwiseLogProbExpanded(Tensor x)
+    {
+        // One [N, 2d+1]·[2d+1, K] product, the only [N, K]-sized operation: rows [x², x, 1] of the points times rows
+        // [−½P, μ⊙P, −½(Σ μ²P + log det Σ) − d·½log 2π] of the components.
+        var dtype = x.DType;
+        int n = x.Shape[0];
+        var xd = x.Double();
+        var mu = Means.Double();
+        var lv = LogVariances!.Double();
+        var precision = lv.Neg().Exp(); // [K, d]
+        var scaledMeans = mu * precision;
+        var perComponent = ((mu * scaledMeans).Sum(-1, keepDim: true) + lv.Sum(-1, keepDim: true)) * -0.5; // [K, 1]
+        var pointRows = Tensor.Cat([xd.Square(), xd, Tensor.Ones(new Shape(n, 1), DType.Float64)], 1);
+        var componentRows = Tensor.Cat([precision * -0.5, scaledMeans, perComponent - (Dimension * HalfLog2Pi)], 1);
+        return pointRows.MatMul(componentRows.Transpose(0, 1)).To(dtype);
+    }
+
+    /// <summary>
+    /// Whether <see cref="PairwiseLogProbExpanded"/> is accurate to well below float32 resolution: all values finite (so
+    /// infinities and NaN propagate exactly as in the direct form) and (max|x|² + max|μ|²)·max P·d ≤ 1e8, which bounds
+    /// its float64 cancellation error by about 1e-7 in absolute terms.
+    /// </summary>
+    internal static bool ExpansionIsAccurate(Tensor x, Tensor means, Tensor logVariances)
+    {
+        if (!MaxSquare(x, out double x2) || !MaxSquare(means, out double mu2))
+        {
+            return false;
+        }
+
+        double minLogVariance = double.PositiveInfinity;
+        foreach (double v in logVariances.ToDoubleArray())
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+
+            minLogVariance = Math.Min(minLogVariance, v);
+        }
+
+        return (x2 + mu2) * Math.Exp(-minLogVariance) * means.Shape[1] <= 1e8;
+    }
+
+    private static bool MaxSquare(Tensor t, out double maxSquare)
+    {
+        maxSquare = 0;
+        if (t.DType == DType.Float32)
+        {
+            foreach (float v in t.Span<float>())
+            {
+                if (!float.IsFinite(v))
+                {
+                    return false;
+                }
+
+                maxSquare = Math.Max(maxSquare, (double)v * v);
+            }
+        }
+        else
+        {
+            foreach (double v in t.Span<double>())
+            {
+                if (!double.IsFinite(v))
+                {
+                    return false;
+                }
+
+                maxSquare = Math.Max(maxSquare, v * v);
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Log-density of component <c>index[n]</c> at <c>x[n]</c>: x [N, d], index [N] (validated by IndexSelect) → [N].</summary>
     public Tensor SelectedLogProb(Tensor x, Tensor index)

@@ -114,7 +114,7 @@ public class VariationalAutoencoder : Module, ILatentVariableModel
     /// <param name="posterior">q(z|x) with batch shape [N].</param>
     /// <param name="generator">Source of the Monte Carlo draws.</param>
     /// <returns>[N].</returns>
-    public Tensor Kl(Distribution posterior, Generator generator)
+    public virtual Tensor Kl(Distribution posterior, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(posterior);
         var prior = Prior.Distribution();
