@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Vae.Core;
 using Vae.Core.Data;
+using Vae.Core.Optim;
 using Vae.Distributions;
 using Vae.Models;
 using Vae.Models.Training;
@@ -20,6 +21,12 @@ internal sealed class AdversarialRun(SampleOptions o)
 
     public int Execute()
     {
+        if (o.Labels && o.Prior == SampleOptions.Normal)
+        {
+            AnsiConsole.MarkupLine("[red]--labels needs a prior with one part per class (gmm or swiss-roll); the normal prior has none.[/]");
+            return 1;
+        }
+
         Directory.CreateDirectory(o.Output);
         var clock = Stopwatch.StartNew();
         var mnistOptions = new MnistOptions { DataDirectory = o.DataDirectory ?? MnistFolder.FindShared(), Log = s => AnsiConsole.MarkupLineInterpolated($"[grey]{s}[/]") };
@@ -34,9 +41,16 @@ internal sealed class AdversarialRun(SampleOptions o)
         var model = AdversarialAutoencoder.Mlp(
             784, o.Hidden, prior, new Generator(o.Seed), o.DiscriminatorHidden, o.Labels,
             o.Stochastic ? AdversarialEncoderMode.Stochastic : AdversarialEncoderMode.Deterministic);
-        var objective = AdversarialAutoencoderObjective.WithAdam(
-            model, o.ReconstructionLr, o.DiscriminatorLr, o.GeneratorLr,
-            options: new AdversarialTrainingOptions { DiscriminatorSkipThreshold = o.SkipThreshold });
+        // Three optimizers as in the seed: reconstruction (encoder + decoder), discriminator, generator (encoder); the
+        // adversarial ones with the GAN-usual β1 = 0.5 and a per-epoch decay that calms the game down as training goes on.
+        var reconstruction = new Adam([.. model.Encoder.Parameters(), .. model.Decoder.Parameters()], lr: o.ReconstructionLr);
+        var discriminator = new Adam(model.Discriminator.Parameters(), lr: o.DiscriminatorLr, beta1: 0.5);
+        var generator = new Adam(model.Encoder.Parameters(), lr: o.GeneratorLr, beta1: 0.5);
+        var objective = new AdversarialAutoencoderObjective(
+            model, reconstruction, discriminator, generator, new AdversarialTrainingOptions { DiscriminatorSkipThreshold = o.SkipThreshold })
+        {
+            Schedulers = o.AdversarialDecay == 1 ? [] : [new ExponentialLR(discriminator, o.AdversarialDecay), new ExponentialLR(generator, o.AdversarialDecay)],
+        };
         AnsiConsole.MarkupLineInterpolated($"[bold]{o.RunName}[/]: {model.ParameterCount:N0} parameters, encoder 784-{string.Join("-", o.Hidden)}-2 ({model.EncoderMode}), discriminator {model.Discriminator.InputDim}-{string.Join("-", o.DiscriminatorHidden)}-1");
 
         var evaluator = new LatentEvaluator(prior, test.Images, test.LabelTensor, o.EvaluationCodes, o.Seed);
@@ -169,7 +183,8 @@ internal sealed class AdversarialRun(SampleOptions o)
             ["epochs"] = o.Epochs,
             ["batch_size"] = o.BatchSize,
             ["seed"] = o.Seed,
-            ["learning_rates"] = new JsonObject { ["reconstruction"] = o.ReconstructionLr, ["discriminator"] = o.DiscriminatorLr, ["generator"] = o.GeneratorLr },
+            ["learning_rates"] = new JsonObject { ["reconstruction"] = o.ReconstructionLr, ["discriminator"] = o.DiscriminatorLr, ["generator"] = o.GeneratorLr, ["adversarial_decay_per_epoch"] = o.AdversarialDecay },
+            ["skip_threshold"] = o.SkipThreshold,
             ["hidden"] = new JsonArray([.. o.Hidden.Select(h => (JsonNode)h)]),
             ["discriminator_hidden"] = new JsonArray([.. o.DiscriminatorHidden.Select(h => (JsonNode)h)]),
             ["evaluation_codes"] = o.EvaluationCodes,

@@ -21,7 +21,8 @@ internal sealed record SampleOptions(
     double? SkipThreshold,
     int EvaluationCodes,
     int FrameEvery,
-    int? TrainSubset)
+    int? TrainSubset,
+    double AdversarialDecay)
 {
     public const string Gmm = "gmm";
     public const string SwissRollPrior = "swiss-roll";
@@ -42,8 +43,8 @@ internal sealed record SampleOptions(
         var output = new Option<string?>("--out") { Description = "Output folder (default out/adversarial/<prior>[-labels])." };
         var data = new Option<string?>("--data") { Description = "Folder with the MNIST IDX files (default: $VAE_DATA_DIR, then shared/datasets/mnist above the current folder, then the download cache)." };
         var lr = new Option<double>("--lr") { Description = "Learning rate of the reconstruction phase (Adam).", DefaultValueFactory = _ => 1e-3 };
-        var discLr = new Option<double>("--disc-lr") { Description = "Learning rate of the discriminator (Adam, β1 = 0.5).", DefaultValueFactory = _ => 2e-4 };
-        var genLr = new Option<double>("--gen-lr") { Description = "Learning rate of the generator phase (Adam, β1 = 0.5).", DefaultValueFactory = _ => 2e-4 };
+        var discLr = new Option<double>("--disc-lr") { Description = "Learning rate of the discriminator (Adam, β1 = 0.5).", DefaultValueFactory = _ => 5e-4 };
+        var genLr = new Option<double>("--gen-lr") { Description = "Learning rate of the generator phase (Adam, β1 = 0.5).", DefaultValueFactory = _ => 2e-3 };
         var hidden = new Option<string>("--hidden") { Description = "Hidden widths of encoder (decoder reversed), comma separated.", DefaultValueFactory = _ => "512,512" };
         var discHidden = new Option<string>("--disc-hidden") { Description = "Hidden widths of the discriminator, comma separated.", DefaultValueFactory = _ => "256,256" };
         var stochastic = new Option<bool>("--stochastic") { Description = "Stochastic encoder (z ~ q(z|x)) instead of the deterministic z = mean." };
@@ -51,17 +52,18 @@ internal sealed record SampleOptions(
         var evalCodes = new Option<int>("--eval-codes") { Description = "Test codes (and prior samples) used for the per-epoch MMD and plots.", DefaultValueFactory = _ => 2000 };
         var frameEvery = new Option<int>("--frame-every") { Description = "Write a latent frame every this many epochs.", DefaultValueFactory = _ => 1 };
         var subset = new Option<int?>("--train-subset") { Description = "Train on the first N training images only (quick runs)." };
+        var decay = new Option<double>("--adv-decay") { Description = "Per-epoch factor of the discriminator's and generator's learning rates (ExponentialLR; 1 = constant).", DefaultValueFactory = _ => 0.8 };
 
         var root = new RootCommand("Adversarial autoencoder on MNIST with a 2-D latent space matched to a Gaussian-mixture, swiss-roll or normal prior.")
         {
-            prior, labels, epochs, batch, seed, output, data, lr, discLr, genLr, hidden, discHidden, stochastic, skip, evalCodes, frameEvery, subset,
+            prior, labels, epochs, batch, seed, output, data, lr, discLr, genLr, hidden, discHidden, stochastic, skip, evalCodes, frameEvery, subset, decay,
         };
         root.SetAction(r =>
         {
             var o = new SampleOptions(
                 r.GetValue(prior)!, r.GetValue(labels), r.GetValue(epochs), r.GetValue(batch), r.GetValue(seed), r.GetValue(output) ?? string.Empty,
                 r.GetValue(data), r.GetValue(lr), r.GetValue(discLr), r.GetValue(genLr), Widths(r.GetValue(hidden)!), Widths(r.GetValue(discHidden)!),
-                r.GetValue(stochastic), r.GetValue(skip), r.GetValue(evalCodes), r.GetValue(frameEvery), r.GetValue(subset));
+                r.GetValue(stochastic), r.GetValue(skip), r.GetValue(evalCodes), r.GetValue(frameEvery), r.GetValue(subset), r.GetValue(decay));
             if (o.Output.Length == 0)
             {
                 o = o with { Output = Path.Combine("out", "adversarial", o.RunName) };
