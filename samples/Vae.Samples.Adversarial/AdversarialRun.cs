@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Vae.Core;
 using Vae.Core.Data;
-using Vae.Core.Optim;
 using Vae.Distributions;
 using Vae.Models;
 using Vae.Models.Training;
@@ -41,19 +40,15 @@ internal sealed class AdversarialRun(SampleOptions o)
         var model = AdversarialAutoencoder.Mlp(
             784, o.Hidden, prior, new Generator(o.Seed), o.DiscriminatorHidden, o.Labels,
             o.Stochastic ? AdversarialEncoderMode.Stochastic : AdversarialEncoderMode.Deterministic);
-        // Three optimizers as in the seed: reconstruction (encoder + decoder), discriminator, generator (encoder); the
-        // adversarial ones with the GAN-usual β1 = 0.5 and a per-epoch decay that calms the game down as training goes on.
-        var reconstruction = new Adam([.. model.Encoder.Parameters(), .. model.Decoder.Parameters()], lr: o.ReconstructionLr);
-        var discriminator = new Adam(model.Discriminator.Parameters(), lr: o.DiscriminatorLr, beta1: 0.5);
-        var generator = new Adam(model.Encoder.Parameters(), lr: o.GeneratorLr, beta1: 0.5);
-        var objective = new AdversarialAutoencoderObjective(
-            model, reconstruction, discriminator, generator, new AdversarialTrainingOptions { DiscriminatorSkipThreshold = o.SkipThreshold })
-        {
-            Schedulers = o.AdversarialDecay == 1 ? [] : [new ExponentialLR(discriminator, o.AdversarialDecay), new ExponentialLR(generator, o.AdversarialDecay)],
-        };
+        // Three Adam optimizers as in the seed: reconstruction (encoder + decoder), discriminator, generator (encoder); the
+        // adversarial ones with the GAN-usual β1 = 0.5. All three decay per epoch by the same factor, which calms the
+        // game down as training goes on while keeping the balance between reconstruction and regularisation.
+        var objective = AdversarialAutoencoderObjective.WithAdam(
+            model, o.ReconstructionLr, o.DiscriminatorLr, o.GeneratorLr, beta1: 0.5, decayPerEpoch: o.LrDecay,
+            options: new AdversarialTrainingOptions { DiscriminatorSkipThreshold = o.SkipThreshold });
         AnsiConsole.MarkupLineInterpolated($"[bold]{o.RunName}[/]: {model.ParameterCount:N0} parameters, encoder 784-{string.Join("-", o.Hidden)}-2 ({model.EncoderMode}), discriminator {model.Discriminator.InputDim}-{string.Join("-", o.DiscriminatorHidden)}-1");
 
-        var evaluator = new LatentEvaluator(prior, test.Images, test.LabelTensor, o.EvaluationCodes, o.Seed);
+        var evaluator = new LatentEvaluator(prior, o.Labels, test.Images, test.LabelTensor, o.EvaluationCodes, o.Seed);
         evaluator.PlotPrior(Path.Combine(o.Output, "prior.svg"));
         Console.WriteLine($"reference (fresh prior samples): {LatentEvaluator.Format(evaluator.Reference)}");
         RecordEpoch(evaluator, model, 0, null);
@@ -183,7 +178,7 @@ internal sealed class AdversarialRun(SampleOptions o)
             ["epochs"] = o.Epochs,
             ["batch_size"] = o.BatchSize,
             ["seed"] = o.Seed,
-            ["learning_rates"] = new JsonObject { ["reconstruction"] = o.ReconstructionLr, ["discriminator"] = o.DiscriminatorLr, ["generator"] = o.GeneratorLr, ["adversarial_decay_per_epoch"] = o.AdversarialDecay },
+            ["learning_rates"] = new JsonObject { ["reconstruction"] = o.ReconstructionLr, ["discriminator"] = o.DiscriminatorLr, ["generator"] = o.GeneratorLr, ["decay_per_epoch"] = o.LrDecay },
             ["skip_threshold"] = o.SkipThreshold,
             ["hidden"] = new JsonArray([.. o.Hidden.Select(h => (JsonNode)h)]),
             ["discriminator_hidden"] = new JsonArray([.. o.DiscriminatorHidden.Select(h => (JsonNode)h)]),

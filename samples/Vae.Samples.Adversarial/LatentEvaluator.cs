@@ -24,9 +24,10 @@ internal sealed class LatentEvaluator
     private readonly Tensor? _referenceLabels;
     private readonly Tensor _rollReference;
 
-    public LatentEvaluator(Distribution prior, Tensor testImages, Tensor testLabels, int evalCodes, ulong seed)
+    public LatentEvaluator(Distribution prior, bool labelled, Tensor testImages, Tensor testLabels, int evalCodes, ulong seed)
     {
         Prior = prior;
+        Labelled = labelled;
         _images = testImages;
         _labels = testLabels;
         _evalCodes = Math.Min(evalCodes, testLabels.Shape[0]);
@@ -49,6 +50,9 @@ internal sealed class LatentEvaluator
     }
 
     public Distribution Prior { get; }
+
+    /// <summary>Whether the model incorporates labels (only then are the class-to-component metrics meaningful).</summary>
+    public bool Labelled { get; }
 
     /// <summary>The metrics of fresh prior samples (the ideal values).</summary>
     public IReadOnlyDictionary<string, double> Reference { get; }
@@ -140,12 +144,12 @@ internal sealed class LatentEvaluator
             ["mean_nearest_prior_distance"] = LatentMetrics.MeanNearestDistance(sample, _reference),
             ["mean_nearest_roll_distance"] = LatentMetrics.MeanNearestDistance(sample, _rollReference),
         };
-        if (Prior is GaussianMixture mixture)
+        if (Labelled && Prior is GaussianMixture mixture)
         {
             m["nearest_component_accuracy"] = LatentMetrics.NearestComponentAccuracy(all, allLabels, mixture);
         }
 
-        if (_referenceLabels is not null)
+        if (Labelled && _referenceLabels is not null)
         {
             m["nearest_prior_label_accuracy"] = LatentMetrics.NearestNeighbourLabelAccuracy(sample, sampleLabels, _reference, _referenceLabels);
         }

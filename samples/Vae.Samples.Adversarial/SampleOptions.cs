@@ -22,7 +22,7 @@ internal sealed record SampleOptions(
     int EvaluationCodes,
     int FrameEvery,
     int? TrainSubset,
-    double AdversarialDecay)
+    double LrDecay)
 {
     public const string Gmm = "gmm";
     public const string SwissRollPrior = "swiss-roll";
@@ -37,13 +37,13 @@ internal sealed record SampleOptions(
         var prior = new Option<string>("--prior") { Description = "Target prior of the 2-D codes: gmm (10 rotated Gaussians on a circle), swiss-roll or normal.", DefaultValueFactory = _ => Gmm };
         prior.AcceptOnlyFromAmong(Gmm, SwissRollPrior, Normal);
         var labels = new Option<bool>("--labels") { Description = "Label-incorporating variant: the discriminator sees the class, each class maps to its own component / roll segment." };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 10 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 12 };
         var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation, shuffling and sampling.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Output folder (default out/adversarial/<prior>[-labels])." };
         var data = new Option<string?>("--data") { Description = "Folder with the MNIST IDX files (default: $VAE_DATA_DIR, then shared/datasets/mnist above the current folder, then the download cache)." };
         var lr = new Option<double>("--lr") { Description = "Learning rate of the reconstruction phase (Adam).", DefaultValueFactory = _ => 1e-3 };
-        var discLr = new Option<double>("--disc-lr") { Description = "Learning rate of the discriminator (Adam, β1 = 0.5).", DefaultValueFactory = _ => 5e-4 };
+        var discLr = new Option<double>("--disc-lr") { Description = "Learning rate of the discriminator (Adam, β1 = 0.5).", DefaultValueFactory = _ => 2e-3 };
         var genLr = new Option<double>("--gen-lr") { Description = "Learning rate of the generator phase (Adam, β1 = 0.5).", DefaultValueFactory = _ => 2e-3 };
         var hidden = new Option<string>("--hidden") { Description = "Hidden widths of encoder (decoder reversed), comma separated.", DefaultValueFactory = _ => "512,512" };
         var discHidden = new Option<string>("--disc-hidden") { Description = "Hidden widths of the discriminator, comma separated.", DefaultValueFactory = _ => "256,256" };
@@ -52,7 +52,7 @@ internal sealed record SampleOptions(
         var evalCodes = new Option<int>("--eval-codes") { Description = "Test codes (and prior samples) used for the per-epoch MMD and plots.", DefaultValueFactory = _ => 2000 };
         var frameEvery = new Option<int>("--frame-every") { Description = "Write a latent frame every this many epochs.", DefaultValueFactory = _ => 1 };
         var subset = new Option<int?>("--train-subset") { Description = "Train on the first N training images only (quick runs)." };
-        var decay = new Option<double>("--adv-decay") { Description = "Per-epoch factor of the discriminator's and generator's learning rates (ExponentialLR; 1 = constant).", DefaultValueFactory = _ => 0.8 };
+        var decay = new Option<double>("--lr-decay") { Description = "Per-epoch factor of all three learning rates (ExponentialLR; 1 = constant).", DefaultValueFactory = _ => 0.8 };
 
         var root = new RootCommand("Adversarial autoencoder on MNIST with a 2-D latent space matched to a Gaussian-mixture, swiss-roll or normal prior.")
         {

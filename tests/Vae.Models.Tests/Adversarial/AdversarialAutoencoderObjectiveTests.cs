@@ -38,6 +38,10 @@ public sealed class AdversarialAutoencoderObjectiveTests
         var model = AdversarialKit.Model(3, labels: true);
         var objective = AdversarialAutoencoderObjective.WithAdam(model);
         objective.Optimizers.Should().HaveCount(3);
+        objective.Schedulers.Should().BeEmpty();
+        var decaying = AdversarialAutoencoderObjective.WithAdam(model, decayPerEpoch: 0.5);
+        decaying.Schedulers.Select(s => s.Optimizer).Should().Equal(decaying.Optimizers);
+        FluentActions.Invoking(() => AdversarialAutoencoderObjective.WithAdam(model, decayPerEpoch: 0)).Should().Throw<ArgumentOutOfRangeException>();
         var m = objective.TrainStep(AdversarialKit.Batch(8, 4), new Generator(5));
         m.Keys.Should().BeEquivalentTo(["loss", "recon", "disc_loss", "disc_real", "disc_fake", "disc_accuracy", "disc_updated", "gen_loss"]);
         m["loss"].Should().Be(m["recon"]);
