@@ -16,12 +16,12 @@ internal sealed class EpochRunner
     private readonly RunOptions _options;
     private readonly BenchmarkModel _model;
     private readonly Adam _optimizer;
-    private readonly Tensor _train;
+    private readonly TrainImages _train;
     private readonly Generator _shuffle;
     private readonly Generator _noise;
     private readonly Generator _binarise;
 
-    public EpochRunner(RunOptions options, BenchmarkModel model, Adam optimizer, Tensor train)
+    public EpochRunner(RunOptions options, BenchmarkModel model, Adam optimizer, TrainImages train)
     {
         _options = options;
         _model = model;
@@ -35,7 +35,7 @@ internal sealed class EpochRunner
     public JsonObject TrainEpoch()
     {
         _model.Module.Train();
-        int n = _train.Shape[0], b = _options.BatchSize;
+        int n = _train.Count, b = _options.BatchSize;
         int batches = (n + b - 1) / b;
         if (_options.MaxBatches is int max)
         {
@@ -58,24 +58,28 @@ internal sealed class EpochRunner
         int[] perm = Permutation(n, _shuffle);
         for (int i = 0; i < batches; i++)
         {
-            long tb = Stopwatch.GetTimestamp();
+            long tb = Stopwatch.GetTimestamp(), t1, t2, t3, t4;
             int start = i * b, len = Math.Min(b, n - start);
-            var x = _train.IndexSelect(0, perm[start..(start + len)]);
-            if (_options.DataKind == "dynamic-binary")
+            using (TensorScope.Begin())   // every tensor of the step is released (storage pooled) at its end
             {
-                x = x.Bernoulli(_binarise);
+                var x = _train.Gather(perm.AsSpan(start, len));
+                if (_options.DataKind == "dynamic-binary")
+                {
+                    x = x.Bernoulli(_binarise);
+                }
+
+                t1 = Stopwatch.GetTimestamp();
+                var loss = _model.Loss(x, _noise);
+                t2 = Stopwatch.GetTimestamp();
+                _optimizer.ZeroGrad();
+                loss.Backward();
+                t3 = Stopwatch.GetTimestamp();
+                _optimizer.Step();
+                t4 = Stopwatch.GetTimestamp();
+                total += loss.Item() * len;
+                count += len;
             }
 
-            long t1 = Stopwatch.GetTimestamp();
-            var loss = _model.Loss(x, _noise);
-            long t2 = Stopwatch.GetTimestamp();
-            _optimizer.ZeroGrad();
-            loss.Backward();
-            long t3 = Stopwatch.GetTimestamp();
-            _optimizer.Step();
-            long t4 = Stopwatch.GetTimestamp();
-            total += loss.Item() * len;
-            count += len;
             long t5 = Stopwatch.GetTimestamp();
 
             data += t1 - tb;
@@ -149,6 +153,7 @@ internal sealed class EpochRunner
             int n = test.Shape[0];
             for (int s = 0; s < n; s += _options.TestBatchSize)
             {
+                using var scope = TensorScope.Begin();
                 var x = test.Narrow(0, s, Math.Min(_options.TestBatchSize, n - s));
                 total += _model.PerImageLoss(x, g).Sum().Item();
             }

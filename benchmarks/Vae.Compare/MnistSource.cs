@@ -13,26 +13,19 @@ internal static class MnistSource
         ?? DataPaths.ResolveMnistDirectory(startDirectory: AppContext.BaseDirectory)
         ?? throw new DirectoryNotFoundException("MNIST not found: pass --data DIR or set VAE_DATA_DIR.");
 
-    /// <summary>Training and test images [n, 784], preprocessed; dynamic binarisation of the training set happens per batch.</summary>
-    public static (Tensor Train, Tensor Test) Load(string directory, string dataKind, int? trainLimit, int? testLimit, ulong seed)
+    /// <summary>
+    /// The training images (kept as bytes; batches are gathered and converted per step, see <see cref="TrainImages"/>)
+    /// and the preprocessed test images [n, 784]; dynamic binarisation of training batches happens in the loop.
+    /// </summary>
+    public static (TrainImages Train, Tensor Test) Load(string directory, string dataKind, int? trainLimit, int? testLimit, ulong seed)
     {
         var options = new MnistOptions { DataDirectory = directory, AllowDownload = false };
-        var train = Mnist.Load(MnistSplit.Train, options).Images;   // byte / 255, float32 [60000, 784]
-        var test = Mnist.Load(MnistSplit.Test, options).Images;
-        if (trainLimit is int tl && tl < train.Shape[0])
-        {
-            train = train.Narrow(0, 0, tl).Clone();
-        }
-
-        if (testLimit is int sl && sl < test.Shape[0])
-        {
-            test = test.Narrow(0, 0, sl).Clone();
-        }
-
+        var train = Mnist.Load(MnistSplit.Train, options);
+        var testData = Mnist.Load(MnistSplit.Test, options);
+        var test = testData.ImageRange(0, Math.Min(testLimit ?? testData.Count, testData.Count));   // byte / 255, float32
         switch (dataKind)
         {
             case "threshold-binary":    // h-vae: ToTensor() then round(): byte ≥ 128 ⇔ byte/255 > 0.5
-                train = train.Gt(0.5);
                 test = test.Gt(0.5);
                 break;
             case "dynamic-binary":      // the test set is binarised once, with its own seed
@@ -40,6 +33,6 @@ internal static class MnistSource
                 break;
         }
 
-        return (train, test);
+        return (new TrainImages(train, Math.Min(trainLimit ?? train.Count, train.Count), dataKind == "threshold-binary"), test);
     }
 }

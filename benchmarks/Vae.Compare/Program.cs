@@ -77,7 +77,7 @@ var info = new JsonObject
 if (!options.Quiet)
 {
     Console.WriteLine(string.Create(c,
-        $"# {options.Model}: k={options.K} batch={options.BatchSize} threads={Environment.ProcessorCount} params={parameters} train={train.Shape[0]} test={test.Shape[0]} data={options.DataKind} adam_eps={options.AdamEps} load={ProcessInfo.LoadAverage().FirstOrDefault():F1}"));
+        $"# {options.Model}: k={options.K} batch={options.BatchSize} threads={Environment.ProcessorCount} params={parameters} train={train.Count} test={test.Shape[0]} data={options.DataKind} adam_eps={options.AdamEps} load={ProcessInfo.LoadAverage().FirstOrDefault():F1}"));
 }
 
 for (int epoch = 1; epoch <= options.Epochs; epoch++)

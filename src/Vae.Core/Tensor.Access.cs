@@ -156,6 +156,19 @@ public partial class Tensor
         }
     }
 
+    /// <summary>Adds <paramref name="other"/> (same shape and dtype) into this tensor in place; not recorded by autograd.</summary>
+    internal void AddInPlace(Tensor other)
+    {
+        if (DType == DType.Float32)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(Span<float>(), other.Span<float>(), Span<float>());
+        }
+        else
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(Span<double>(), other.Span<double>(), Span<double>());
+        }
+    }
+
     internal double GetFlat(int i) => DType == DType.Float32 ? Span<float>()[i] : Span<double>()[i];
 
     internal void SetFlat(int i, double v)

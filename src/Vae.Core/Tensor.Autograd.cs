@@ -15,6 +15,57 @@ public partial class Tensor
     /// <summary>A tensor sharing this one's storage that is cut from the graph (a leaf that does not require grad).</summary>
     public Tensor Detach() => new(Data, Shape, DType);
 
+    /// <summary>The gradient a backward pass last stored in <see cref="Grad"/> (engine-owned storage, reusable).</summary>
+    private Tensor? _engineGrad;
+
+    /// <summary>
+    /// Sets <see cref="Grad"/> to null, remembering engine-created gradient storage so that the next backward pass
+    /// writes into it instead of allocating (what ZeroGrad does).
+    /// </summary>
+    internal void ClearGrad()
+    {
+        if (Grad is not null && !ReferenceEquals(Grad, _engineGrad))
+        {
+            _engineGrad = null;
+        }
+
+        Grad = null;
+    }
+
+    /// <summary>
+    /// Accumulates a gradient computed without createGraph into <see cref="Grad"/>: in place into an existing
+    /// gradient, into the storage <see cref="ClearGrad"/> kept, or by adopting <paramref name="g"/> (which must not
+    /// share storage with another leaf's gradient) as the new gradient, detached from any <see cref="TensorScope"/>.
+    /// </summary>
+    internal void AccumulateGradNoGraph(Tensor g)
+    {
+        if (Grad is { } existing)
+        {
+            if (existing.RequiresGrad || existing.Shape != g.Shape || existing.DType != g.DType)
+            {
+                using (Autograd.NoGrad())
+                {
+                    Grad = TensorScope.Persist(existing + g);
+                }
+
+                _engineGrad = null;
+                return;
+            }
+
+            existing.AddInPlace(g);
+            return;
+        }
+
+        if (_engineGrad is { IsReleased: false } reuse && reuse.Shape == g.Shape && reuse.DType == g.DType && !reuse.RequiresGrad)
+        {
+            reuse.CopyFrom(g);
+            Grad = reuse;
+            return;
+        }
+
+        Grad = _engineGrad = TensorScope.Persist(g);
+    }
+
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor (fluent form for leaves).</summary>
     public Tensor SetRequiresGrad(bool requiresGrad = true)
     {

@@ -55,8 +55,12 @@ public partial class Tensor
     public static Tensor Zeros(params int[] shape) => Zeros(new Shape(shape));
 
     /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(Shape shape, DType dtype = DType.Float32) =>
-        new(dtype == DType.Float32 ? new float[shape.Numel] : new double[shape.Numel], shape, dtype);
+    public static Tensor Zeros(Shape shape, DType dtype = DType.Float32)
+    {
+        var t = Empty(shape, dtype);
+        Array.Clear(t.Data);
+        return t;
+    }
 
     /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(params int[] shape) => Full(new Shape(shape), 1.0);

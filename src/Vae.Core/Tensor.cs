@@ -13,19 +13,33 @@ namespace Vae.Core;
 public partial class Tensor
 {
     private bool _requiresGrad;
+    private Array? _data;
 
     internal Tensor(Array data, Shape shape, DType dtype)
     {
         Debug.Assert(dtype == DType.Float32 ? data is float[] : data is double[]);
         Debug.Assert(data.Length >= shape.Numel);
-        Data = data;
+        _data = data;
         Shape = shape;
         DType = dtype;
         Numel = shape.Numel;
+        TensorScope.OnCreated(this);
     }
 
-    /// <summary>The storage: a <c>float[]</c> or <c>double[]</c> holding at least <see cref="Numel"/> elements.</summary>
-    internal Array Data { get; }
+    /// <summary>
+    /// The storage: a <c>float[]</c> or <c>double[]</c> holding at least <see cref="Numel"/> elements. Throws
+    /// <see cref="ObjectDisposedException"/> once the <see cref="TensorScope"/> that owned the tensor has ended.
+    /// </summary>
+    internal Array Data => _data ?? throw Released();
+
+    /// <summary>The storage, or null after release.</summary>
+    internal Array? StorageOrNull => _data;
+
+    /// <summary>The scope that owns this tensor, or null (see <see cref="TensorScope"/>).</summary>
+    internal TensorScope? Scope { get; set; }
+
+    /// <summary>True once the <see cref="TensorScope"/> that owned this tensor has ended; its values are gone.</summary>
+    public bool IsReleased => _data is null;
 
     /// <summary>The tensor's shape.</summary>
     public Shape Shape { get; }
@@ -92,9 +106,7 @@ public partial class Tensor
     /// <summary>A new tensor with uninitialised storage.</summary>
     internal static Tensor Empty(Shape shape, DType dtype)
     {
-        int n = shape.Numel;
-        Array data = dtype == DType.Float32 ? GC.AllocateUninitializedArray<float>(n) : GC.AllocateUninitializedArray<double>(n);
-        return new Tensor(data, shape, dtype);
+        return new Tensor(TensorScope.Allocate(shape.Numel, dtype), shape, dtype);
     }
 
     /// <summary>A new tensor with uninitialised storage of the same dtype as this one.</summary>
@@ -141,6 +153,19 @@ public partial class Tensor
                 $"{op}: dtypes differ ({a.DType.Name()} {a.Shape} vs {b.DType.Name()} {b.Shape}); convert one with To(DType).");
         }
     }
+
+    /// <summary>Drops the storage (called by the owning scope when it ends).</summary>
+    internal void ReleaseStorage()
+    {
+        _data = null;
+        Scope = null;
+        GradFn = null;
+    }
+
+    private ObjectDisposedException Released() =>
+        new(nameof(Tensor),
+            $"This tensor ({DType.Name()} {Shape}) was released when the TensorScope that created it ended. " +
+            "Keep it with scope.Keep(t) or TensorScope.Persist(t), or read its values before the scope ends.");
 
     private InvalidOperationException DTypeMismatch(DType expected) =>
         new($"Expected a {expected.Name()} tensor, got {DType.Name()} {Shape}.");

@@ -121,13 +121,20 @@ internal static class Engine
             {
                 if (t.IsLeaf && t.RequiresGrad)
                 {
-                    var acc = createGraph ? g : g.Detach();
-                    if (!used.Add(acc.Data))
+                    if (createGraph)
                     {
-                        acc = CloneNoGrad(acc);
+                        var acc = used.Add(g.Data) ? g : CloneNoGrad(g);
+                        t.Grad = TensorScope.Persist(t.Grad is null ? acc : t.Grad + acc);
                     }
-
-                    t.Grad = t.Grad is null ? acc : (createGraph ? t.Grad + acc : AddNoGrad(t.Grad, acc));
+                    else if (t.Grad is not null)
+                    {
+                        t.AccumulateGradNoGraph(g); // in place: g is only read
+                    }
+                    else
+                    {
+                        var acc = g.Detach();
+                        t.AccumulateGradNoGraph(used.Add(acc.Data) ? acc : CloneNoGrad(acc));
+                    }
                 }
             }
         }
@@ -140,14 +147,6 @@ internal static class Engine
         using (Autograd.NoGrad())
         {
             return a.Clone();
-        }
-    }
-
-    private static Tensor AddNoGrad(Tensor a, Tensor b)
-    {
-        using (Autograd.NoGrad())
-        {
-            return a + b;
         }
     }
 

@@ -35,9 +35,9 @@ public static class Mnist
 
         var labels = ReadWithRecovery(locator, options, labelsFile, found[1], what,
             (path, sha) => MnistFileReader.ReadLabels(path, sha, dataset.NumClasses), out string labelsPath);
-        var (images, height, width) = ReadWithRecovery(locator, options, imagesFile, found[0], what,
-            (path, sha) => MnistFileReader.ReadImages(path, sha, options.Flatten, labels.Length, labelsPath), out _);
-        return new MnistData(dataset, split, images, labels, height, width);
+        var (pixels, height, width) = ReadWithRecovery(locator, options, imagesFile, found[0], what,
+            (path, sha) => MnistFileReader.ReadImages(path, sha, labels.Length, labelsPath), out _);
+        return new MnistData(dataset, split, pixels, options.Flatten, labels, height, width);
     }
 
     /// <summary>

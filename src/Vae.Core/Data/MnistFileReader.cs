@@ -1,18 +1,13 @@
-using System.Buffers;
-
 namespace Vae.Core.Data;
 
-/// <summary>Decodes MNIST-layout IDX files straight into tensors (streaming; no full-size byte buffer).</summary>
+/// <summary>Decodes MNIST-layout IDX files: pixels as raw bytes (converted to floats on demand by <see cref="MnistData"/>), labels as ints.</summary>
 internal static class MnistFileReader
 {
-    private const int ChunkSize = 1 << 18;
-
     /// <summary>
-    /// Reads an images file (unsigned bytes, rank 3) into a float32 tensor scaled to [0, 1], of shape
-    /// <c>[N, rows·cols]</c> or <c>[N, 1, rows, cols]</c>.
+    /// Reads an images file (unsigned bytes, rank 3) into its raw pixel bytes, row-major <c>[N, rows·cols]</c>.
     /// </summary>
     /// <remarks>The header's image count must equal <paramref name="labelCount"/> (checked before decoding).</remarks>
-    public static (Tensor Images, int Height, int Width) ReadImages(string path, string? expectedSha256, bool flatten, int labelCount, string labelsPath)
+    public static (byte[] Pixels, int Height, int Width) ReadImages(string path, string? expectedSha256, int labelCount, string labelsPath)
     {
         using var source = IdxSource.Open(path, computeSha256: expectedSha256 is not null);
         if (source.DataType != IdxDataType.UnsignedByte)
@@ -32,34 +27,20 @@ internal static class MnistFileReader
             throw source.Fail($"it holds {n} images but '{labelsPath}' holds {labelCount} labels");
         }
 
-        var shape = flatten ? new Shape(n, h * w) : new Shape(n, 1, h, w);
-        var images = Tensor.Empty(shape, DType.Float32);
-        var destination = images.Span<float>();
+        byte[] pixels;
         if (source.SizeCorroborated)
         {
-            // The size is confirmed by the file itself: decode chunk by chunk through a pooled buffer.
-            var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
-            try
-            {
-                int offset = 0, read;
-                while ((read = source.ReadData(chunk)) > 0)
-                {
-                    ByteConversion.ScaleToUnit(chunk.AsSpan(0, read), destination[offset..]);
-                    offset += read;
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
+            // The size is confirmed by the file itself: read straight into the exact-size array.
+            pixels = GC.AllocateUninitializedArray<byte>(checked(n * h * w));
+            source.ReadDataExactly(pixels);
         }
         else
         {
-            ByteConversion.ScaleToUnit(IdxReader.ReadAllData(source), destination);
+            pixels = IdxReader.ReadAllData(source);
         }
 
         IdxReader.CheckSha256(source, source.Complete(), expectedSha256);
-        return (images, h, w);
+        return (pixels, h, w);
     }
 
     /// <summary>Reads a labels file (unsigned bytes, rank 1), checking every label is below <paramref name="numClasses"/>.</summary>

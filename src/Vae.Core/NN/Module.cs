@@ -79,12 +79,15 @@ public abstract partial class Module
     /// <returns>This module.</returns>
     public Module Eval() => Train(false);
 
-    /// <summary>Clears the gradient (<see cref="Tensor.Grad"/> = null) of every parameter.</summary>
+    /// <summary>
+    /// Clears the gradient (<see cref="Tensor.Grad"/> = null) of every parameter. Storage of gradients that a
+    /// backward pass created is kept and reused by the next backward pass, so clone a gradient to keep its values.
+    /// </summary>
     public void ZeroGrad()
     {
         foreach (var p in Parameters())
         {
-            p.Grad = null;
+            p.ClearGrad();
         }
     }
 
@@ -234,7 +237,7 @@ public abstract partial class Module
     {
         ArgumentNullException.ThrowIfNull(buffer);
         CheckNewName(name);
-        _buffers.Add(name, buffer);
+        _buffers.Add(name, TensorScope.Persist(buffer));
         if (!persistent)
         {
             _nonPersistentBuffers.Add(name);

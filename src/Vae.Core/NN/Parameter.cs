@@ -17,6 +17,7 @@ public sealed class Parameter : Tensor
         : base(Validate(data).Data, data.Shape, data.DType)
     {
         RequiresGrad = requiresGrad;
+        TensorScope.Persist(this);
     }
 
     /// <summary>Formats as <c>Parameter(float32 [3, 4], requiresGrad=True)</c>.</summary>

@@ -28,14 +28,18 @@ public abstract partial class Optimizer
     /// <summary>Performs one update of every parameter that has a gradient, in place.</summary>
     public abstract void Step();
 
-    /// <summary>Clears the gradient (<see cref="Tensor.Grad"/> = null) of every parameter of every group.</summary>
+    /// <summary>
+    /// Clears the gradient (<see cref="Tensor.Grad"/> = null) of every parameter of every group. Storage of
+    /// gradients that a backward pass created is kept and reused by the next backward pass (no allocation per
+    /// step), so clone a gradient to keep its values across steps.
+    /// </summary>
     public void ZeroGrad()
     {
         foreach (var group in _groups)
         {
             foreach (var p in group.ParameterArray)
             {
-                p.Grad = null;
+                p.ClearGrad();
             }
         }
     }

@@ -26,7 +26,7 @@ public sealed class ParameterState
         ArgumentNullException.ThrowIfNull(parameter);
         if (!_buffers.TryGetValue(name, out var b))
         {
-            b = parameter.ZerosLike();
+            b = TensorScope.Persist(parameter.ZerosLike());
             _buffers.Add(name, b);
         }
 
@@ -38,6 +38,6 @@ public sealed class ParameterState
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(buffer);
-        _buffers[name] = buffer;
+        _buffers[name] = TensorScope.Persist(buffer);
     }
 }

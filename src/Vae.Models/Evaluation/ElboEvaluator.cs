@@ -38,6 +38,7 @@ public static class ElboEvaluator
                 double[]? ll = null, k = null;
                 for (int s = 0; s < samples; s++)
                 {
+                    using var scope = TensorScope.Begin();
                     var terms = model.Elbo(x, generator);
                     Accumulate(ref ll, terms.LogLikelihood.ToDoubleArray());
                     Accumulate(ref k, terms.Kl.ToDoubleArray());
@@ -91,6 +92,7 @@ public static class ElboEvaluator
         {
             foreach (var batch in data)
             {
+                using var scope = TensorScope.Begin();
                 var x = batch[0];
                 sum -= model.Decoder.Forward(model.Encode(x)).LogProb(x).Double().Sum().Item();
                 count += x.Shape[0];

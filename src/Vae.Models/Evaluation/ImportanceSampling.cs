@@ -45,6 +45,7 @@ public static class ImportanceSampling
 
         using (new EvalMode(encoder, decoder, prior))
         using (Autograd.NoGrad())
+        using (TensorScope.Begin())
         {
             return Batch(encoder, decoder, prior.Distribution(), x, samples, generator, chunkSize);
         }
@@ -91,6 +92,7 @@ public static class ImportanceSampling
             var p = prior.Distribution();
             foreach (var batch in data)
             {
+                using var scope = TensorScope.Begin();
                 values.AddRange(Batch(encoder, decoder, p, batch[0], samples, generator, chunkSize));
                 progress?.Report(values.Count);
             }
@@ -132,16 +134,16 @@ public static class ImportanceSampling
         int d = q.EventShape[0];
         int chunk = Math.Min(chunkSize, samples);
         var itemShape = x.Shape.Dims[1..];
-        Tensor? repeated = null; // x repeated chunk times: [chunk·B, *], shared by every full chunk
+        var repeated = x.Unsqueeze(0).Expand([chunk, .. x.Shape.Dims]).Reshape([chunk * n, .. itemShape]); // [chunk·B, *], shared by every full chunk
         var total = new double[n];
         Array.Fill(total, double.NegativeInfinity);
         for (int done = 0; done < samples; done += chunk)
         {
+            using var scope = TensorScope.Begin(); // one chunk's tensors; their storage serves the next chunk
             int c = Math.Min(chunk, samples - done);
             var z = q.Sample(new Shape(c), generator); // [c, B, d]
             var logQ = q.LogProb(z);
             var logPrior = prior.LogProb(z);
-            repeated ??= x.Unsqueeze(0).Expand([chunk, .. x.Shape.Dims]).Reshape([chunk * n, .. itemShape]);
             var xs = c == chunk ? repeated : repeated.Narrow(0, 0, c * n);
             var logLik = decoder.Forward(z.Reshape(c * n, d)).LogProb(xs).Reshape(c, n);
             var logW = (logLik + logPrior - logQ).Double();

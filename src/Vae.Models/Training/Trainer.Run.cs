@@ -78,8 +78,13 @@ public sealed partial class Trainer
                         break;
                     }
 
-                    var metrics = Objective.TrainStep(batch, epochGenerator)
-                        ?? throw new InvalidOperationException($"{Objective.GetType().Name}.TrainStep returned null.");
+                    IReadOnlyDictionary<string, double> metrics;
+                    using (Options.ReleaseTensorsEachStep ? TensorScope.Begin() : null)
+                    {
+                        metrics = Objective.TrainStep(batch, epochGenerator)
+                            ?? throw new InvalidOperationException($"{Objective.GetType().Name}.TrainStep returned null.");
+                    }
+
                     step++;
                     stepsThisCall++;
                     state.StepInEpoch = step;
@@ -260,6 +265,7 @@ public sealed partial class Trainer
         {
             foreach (var batch in validation)
             {
+                using var scope = Options.ReleaseTensorsEachStep ? TensorScope.Begin() : null;
                 var metrics = Objective.EvaluateBatch(batch, generator)
                     ?? throw new InvalidOperationException($"{Objective.GetType().Name}.EvaluateBatch returned null.");
                 sums.Add(metrics, batch.Size);

@@ -74,6 +74,14 @@ public sealed record TrainerOptions
     /// <summary>Report progress every this many steps (≥ 1; the last step of an epoch is always reported).</summary>
     public int ProgressInterval { get; init; } = 1;
 
+    /// <summary>
+    /// Whether each <see cref="ITrainingObjective.TrainStep"/> and validation batch runs inside a
+    /// <see cref="Vae.Core.TensorScope"/> (default true): the step's tensors are released when it returns and their
+    /// storage is reused by the next step, so training allocates almost nothing per step. Objectives must then not
+    /// keep tensors of a step beyond it (keep numbers, or <see cref="Vae.Core.TensorScope.Persist{T}"/> them).
+    /// </summary>
+    public bool ReleaseTensorsEachStep { get; init; } = true;
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (the message names it).</exception>
     public void Validate()
