@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Vae.Core;
 
 public partial class Tensor
@@ -191,24 +195,55 @@ public partial class Tensor
         var y = Empty(Shape, DType);
         if (DType == DType.Float32)
         {
-            var p = Span<float>();
-            var d = y.Span<float>();
-            for (int i = 0; i < p.Length; i++)
-            {
-                d[i] = generator.NextSingle() < p[i] ? 1f : 0f;
-            }
+            BernoulliKernel(Span<float>(), y.Span<float>(), generator);
         }
         else
         {
-            var p = Span<double>();
-            var d = y.Span<double>();
-            for (int i = 0; i < p.Length; i++)
-            {
-                d[i] = generator.NextDouble() < p[i] ? 1.0 : 0.0;
-            }
+            BernoulliKernel(Span<double>(), y.Span<double>(), generator);
         }
 
         return y;
+    }
+
+    /// <summary>d[i] = u[i] &lt; p[i] ? 1 : 0 with u drawn in order as by NextSingle/NextDouble (uniforms staged in d).</summary>
+    private static void BernoulliKernel<T>(ReadOnlySpan<T> p, Span<T> d, Generator generator)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            generator.FillUnit(MemoryMarshal.Cast<T, float>(d));
+        }
+        else
+        {
+            generator.FillUnit(MemoryMarshal.Cast<T, double>(d));
+        }
+
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var one = Vector512<T>.One;
+            for (; i <= d.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var u = Vector512.Create<T>(d.Slice(i, Vector512<T>.Count));
+                var probs = Vector512.Create<T>(p.Slice(i, Vector512<T>.Count));
+                (Vector512.LessThan(u, probs) & one).CopyTo(d.Slice(i, Vector512<T>.Count));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var one = Vector256<T>.One;
+            for (; i <= d.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var u = Vector256.Create<T>(d.Slice(i, Vector256<T>.Count));
+                var probs = Vector256.Create<T>(p.Slice(i, Vector256<T>.Count));
+                (Vector256.LessThan(u, probs) & one).CopyTo(d.Slice(i, Vector256<T>.Count));
+            }
+        }
+
+        for (; i < d.Length; i++)
+        {
+            d[i] = d[i] < p[i] ? T.One : T.Zero;
+        }
     }
 
     /// <summary>Bernoulli samples with probability <paramref name="p"/> for every element.</summary>

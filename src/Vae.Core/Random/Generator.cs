@@ -99,21 +99,72 @@ public sealed class Generator
     /// <summary>Fills <paramref name="destination"/> with uniform values in [<paramref name="low"/>, <paramref name="high"/>).</summary>
     public void FillUniform(Span<float> destination, float low = 0f, float high = 1f)
     {
-        float w = high - low;
-        for (int i = 0; i < destination.Length; i++)
+        FillUnit(destination);
+        if (low != 0f || high != 1f)
         {
-            destination[i] = low + (w * NextSingle());
+            float w = high - low;
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = low + (w * destination[i]);
+            }
         }
     }
 
     /// <summary>Fills <paramref name="destination"/> with uniform values in [<paramref name="low"/>, <paramref name="high"/>).</summary>
     public void FillUniform(Span<double> destination, double low = 0, double high = 1)
     {
-        double w = high - low;
+        FillUnit(destination);
+        if (low != 0 || high != 1)
+        {
+            double w = high - low;
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = low + (w * destination[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The values <see cref="NextSingle"/> would return, in order, with the state kept in registers (several times
+    /// faster than calling it per element).
+    /// </summary>
+    internal void FillUnit(Span<float> destination)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         for (int i = 0; i < destination.Length; i++)
         {
-            destination[i] = low + (w * NextDouble());
+            ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = BitOperations.RotateLeft(s3, 45);
+            destination[i] = (result >> 40) * (1.0f / (1 << 24));
         }
+
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
+    /// <summary>The values <see cref="NextDouble"/> would return, in order (state kept in registers).</summary>
+    internal void FillUnit(Span<double> destination)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = BitOperations.RotateLeft(s3, 45);
+            destination[i] = (result >> 11) * (1.0 / (1UL << 53));
+        }
+
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
     /// <summary>Fills <paramref name="destination"/> with normal values N(<paramref name="mean"/>, <paramref name="std"/>²).</summary>
