@@ -10,7 +10,7 @@ namespace Vae.Core;
 /// </summary>
 public sealed class Generator
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private Xoshiro256 _state;
     private double _spareNormal;
     private bool _hasSpare;
 
@@ -19,10 +19,10 @@ public sealed class Generator
     {
         Seed = seed;
         ulong x = seed;
-        _s0 = SplitMix64(ref x);
-        _s1 = SplitMix64(ref x);
-        _s2 = SplitMix64(ref x);
-        _s3 = SplitMix64(ref x);
+        _state.S0 = SplitMix64(ref x);
+        _state.S1 = SplitMix64(ref x);
+        _state.S2 = SplitMix64(ref x);
+        _state.S3 = SplitMix64(ref x);
     }
 
     /// <summary>The seed this generator was created with.</summary>
@@ -30,18 +30,7 @@ public sealed class Generator
 
     /// <summary>Next 64 uniformly distributed bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong NextUInt64()
-    {
-        ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = BitOperations.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => _state.Next();
 
     /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -130,41 +119,25 @@ public sealed class Generator
     /// </summary>
     internal void FillUnit(Span<float> destination)
     {
-        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        var state = _state;
         for (int i = 0; i < destination.Length; i++)
         {
-            ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
-            ulong t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = BitOperations.RotateLeft(s3, 45);
-            destination[i] = (result >> 40) * (1.0f / (1 << 24));
+            destination[i] = (state.Next() >> 40) * (1.0f / (1 << 24));
         }
 
-        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+        _state = state;
     }
 
     /// <summary>The values <see cref="NextDouble"/> would return, in order (state kept in registers).</summary>
     internal void FillUnit(Span<double> destination)
     {
-        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        var state = _state;
         for (int i = 0; i < destination.Length; i++)
         {
-            ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
-            ulong t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = BitOperations.RotateLeft(s3, 45);
-            destination[i] = (result >> 11) * (1.0 / (1UL << 53));
+            destination[i] = (state.Next() >> 11) * (1.0 / (1UL << 53));
         }
 
-        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+        _state = state;
     }
 
     /// <summary>Fills <paramref name="destination"/> with normal values N(<paramref name="mean"/>, <paramref name="std"/>²).</summary>
@@ -192,7 +165,7 @@ public sealed class Generator
     public Generator Fork() => new(NextUInt64() ^ 0x9E3779B97F4A7C15UL);
 
     /// <summary>The full internal state (for checkpoints), restorable with <see cref="SetState"/>.</summary>
-    public ulong[] GetState() => [_s0, _s1, _s2, _s3, _hasSpare ? 1UL : 0UL, BitConverter.DoubleToUInt64Bits(_spareNormal)];
+    public ulong[] GetState() => [_state.S0, _state.S1, _state.S2, _state.S3, _hasSpare ? 1UL : 0UL, BitConverter.DoubleToUInt64Bits(_spareNormal)];
 
     /// <summary>Restores a state captured by <see cref="GetState"/>.</summary>
     public void SetState(ReadOnlySpan<ulong> state)
@@ -207,7 +180,7 @@ public sealed class Generator
             throw new ArgumentException("Generator state must not be all zero.", nameof(state));
         }
 
-        (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
+        (_state.S0, _state.S1, _state.S2, _state.S3) = (state[0], state[1], state[2], state[3]);
         _hasSpare = state[4] != 0;
         _spareNormal = BitConverter.UInt64BitsToDouble(state[5]);
     }
@@ -218,5 +191,25 @@ public sealed class Generator
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
+    }
+
+    /// <summary>The xoshiro256** state and step (a struct, so bulk loops can keep a copy in registers).</summary>
+    private struct Xoshiro256
+    {
+        public ulong S0, S1, S2, S3;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ulong Next()
+        {
+            ulong result = BitOperations.RotateLeft(S1 * 5, 7) * 9;
+            ulong t = S1 << 17;
+            S2 ^= S0;
+            S3 ^= S1;
+            S1 ^= S2;
+            S0 ^= S3;
+            S2 ^= t;
+            S3 = BitOperations.RotateLeft(S3, 45);
+            return result;
+        }
     }
 }
