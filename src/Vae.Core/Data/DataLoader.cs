@@ -122,17 +122,21 @@ public sealed class DataLoader : IEnumerable<Batch>
             return Allocate(rows);
         }
 
-        if (rows == BatchSize)
+        // Reused buffers outlive any TensorScope the first batch happens to be drawn in.
+        using (TensorScope.Pause())
         {
-            return _fullBuffers ??= Allocate(rows);
-        }
+            if (rows == BatchSize)
+            {
+                return _fullBuffers ??= Allocate(rows);
+            }
 
-        if (_tailBuffers is null || _tailBuffers[0].Size(0) != rows)
-        {
-            _tailBuffers = Allocate(rows);
-        }
+            if (_tailBuffers is null || _tailBuffers[0].Size(0) != rows)
+            {
+                _tailBuffers = Allocate(rows);
+            }
 
-        return _tailBuffers;
+            return _tailBuffers;
+        }
     }
 
     private Tensor[] Allocate(int rows)

@@ -266,4 +266,23 @@ public sealed class TensorScopeTests
 
         fromOtherThread!.IsReleased.Should().BeFalse();
     }
+
+    [Fact]
+    public void DataLoader_reused_batch_buffers_survive_an_epoch_scope()
+    {
+        var data = new Vae.Core.Data.TensorDataset(Tensor.Arange(0, 6000).Reshape(3000, 2));
+        var loader = new Vae.Core.Data.DataLoader(data, batchSize: 1000) { ReuseBuffers = true };
+        double[] sums = new double[2];
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            using var epochScope = TensorScope.Begin();
+            foreach (var batch in loader)
+            {
+                using var step = TensorScope.Begin();
+                sums[epoch] += (batch[0] * 1).Sum().Item();
+            }
+        }
+
+        sums[1].Should().Be(sums[0]).And.Be(5999.0 * 6000 / 2);
+    }
 }
