@@ -39,7 +39,7 @@ internal static class Conv2dKernel
             return;
         }
 
-        if (!DisableDirect && DirectConv.Supports(g))
+        if (!DisableDirect && DirectConv.Supports<T>(g))
         {
             DirectConv.Forward(x, w, bias, y, g);
             return;
@@ -103,7 +103,7 @@ internal static class Conv2dKernel
             return;
         }
 
-        if (!DisableDirect && DirectConv.Supports(g))
+        if (!DisableDirect && DirectConv.Supports<T>(g))
         {
             DirectConv.BackwardData(y, w, bias, x, g);
             return;
@@ -150,7 +150,7 @@ internal static class Conv2dKernel
             return;
         }
 
-        if (!DisableDirect && DirectConv.Supports(g))
+        if (!DisableDirect && DirectConv.Supports<T>(g))
         {
             DirectConv.BackwardWeight(x, y, dw, g);
             return;
