@@ -50,6 +50,13 @@ public static class ConvQuick
             {
                 total += Report(label, "fwd", flops, runs, () => Tensor.ConvForward(x, w, b, geo));
                 total += Report(label, "dX", flops, runs, () => Tensor.ConvBackwardData(gy, w, null, geo));
+                if (args.Contains("--ab"))
+                {
+                    Conv2dKernel.DisableGatherTranspose = true;
+                    Report(label, "dXs", flops, runs, () => Tensor.ConvBackwardData(gy, w, null, geo));
+                    Conv2dKernel.DisableGatherTranspose = false;
+                    Report(label, "dX", flops, runs, () => Tensor.ConvBackwardData(gy, w, null, geo));
+                }
                 total += Report(label, "dW", flops, runs, () => Tensor.ConvBackwardWeight(x, gy, geo));
             }
         }

@@ -30,6 +30,10 @@ internal static class Conv2dKernel
     [ThreadStatic]
     internal static bool DisableDirect;
 
+    /// <summary>Test hook: when true on this thread, stride-1 transposed convolutions use col2im instead of <see cref="AsForward"/>.</summary>
+    [ThreadStatic]
+    internal static bool DisableGatherTranspose;
+
     /// <summary>y [N, O, OH, OW] = conv(x [N, C, H, W], w [O, C/G, KH, KW]) + bias [O].</summary>
     public static void Forward<T>(T[] x, T[] w, T[]? bias, T[] y, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -106,6 +110,35 @@ internal static class Conv2dKernel
         if (!DisableDirect && DirectConv.Supports<T>(g))
         {
             DirectConv.BackwardData(y, w, bias, x, g);
+            return;
+        }
+
+        if (!DisableGatherTranspose && AsForward(g) is ConvGeometry fg)
+        {
+            // Stride 1: the transposed convolution is a convolution of y with the flipped, transposed kernel — a
+            // gather (im2col) instead of a scatter (col2im).
+            int taps = g.KH * g.KW;
+            var flipped = ArrayPool<T>.Shared.Rent(g.C * g.O * taps);
+            try
+            {
+                for (int o = 0; o < g.O; o++)
+                {
+                    for (int c = 0; c < g.C; c++)
+                    {
+                        for (int t = 0; t < taps; t++)
+                        {
+                            flipped[(((c * g.O) + o) * taps) + t] = w[(((o * g.C) + c) * taps) + (taps - 1 - t)];
+                        }
+                    }
+                }
+
+                Forward(y, flipped, bias, x, fg);
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(flipped);
+            }
+
             return;
         }
 
@@ -202,6 +235,23 @@ internal static class Conv2dKernel
                 ArrayPool<T>.Shared.Return(partial);
             }
         }
+    }
+
+    /// <summary>
+    /// For a stride-1, ungrouped convolution whose padding is at most its dilated kernel extent, the geometry of the
+    /// forward convolution that computes its transposed convolution: input [N, O, OH, OW], weight [C, O, KH, KW]
+    /// (flipped), padding D·(K − 1) − P, output [N, C, H, W]; else null.
+    /// </summary>
+    internal static ConvGeometry? AsForward(ConvGeometry g)
+    {
+        int ph = (g.DH * (g.KH - 1)) - g.PH, pw = (g.DW * (g.KW - 1)) - g.PW;
+        if (g.SH != 1 || g.SW != 1 || g.Groups != 1 || ph < 0 || pw < 0 ||
+            g.OH + (2 * ph) - (g.DH * (g.KH - 1)) != g.H || g.OW + (2 * pw) - (g.DW * (g.KW - 1)) != g.W)
+        {
+            return null;
+        }
+
+        return new ConvGeometry(g.N, g.O, g.OH, g.OW, g.C, g.KH, g.KW, 1, 1, ph, pw, g.DH, g.DW, 1, g.H, g.W);
     }
 
     /// <summary>sums [C] += x [N, C, HW] summed over N and HW.</summary>

@@ -99,6 +99,34 @@ public sealed class ConvPathTests
         Tensor.ConvBackwardWeight(x.Float(), gy.Float(), geo).Double().ShouldMatch(dw, 2e-2);
     }
 
+    // cfg = N, C, H, W, O, kH, kW, padH, padW, dilationH, dilationW — stride 1: the transposed convolution as a gather.
+    [Theory]
+    [InlineData(new[] { 20, 32, 4, 4, 32, 5, 5, 2, 2, 1, 1 })]
+    [InlineData(new[] { 3, 5, 9, 7, 6, 3, 2, 1, 0, 2, 1 })]
+    [InlineData(new[] { 1, 4, 6, 11, 3, 3, 3, 2, 1, 1, 1 })]
+    [InlineData(new[] { 2, 3, 5, 5, 4, 1, 1, 0, 0, 1, 1 })]
+    public void Stride1_transposed_convolution_as_gather_matches_col2im(int[] cfg)
+    {
+        var gen = new Generator(34);
+        var x = TestUtil.RandnD(gen, cfg[0], cfg[1], cfg[2], cfg[3]);
+        var w = TestUtil.RandnD(gen, cfg[4], cfg[1], cfg[5], cfg[6]);
+        var bx = TestUtil.RandnD(gen, cfg[1]);
+        var geo = ConvGeometry.ForConv2d(x, w, null, (1, 1), (cfg[7], cfg[8]), (cfg[9], cfg[10]), 1);
+        Conv2dKernel.AsForward(geo).Should().NotBeNull();
+        var gy = TestUtil.RandnD(gen, geo.OutputShape.ToArray());
+        var gathered = Tensor.ConvBackwardData(gy, w, bx, geo);
+        gathered.ShouldMatch(ConvReference.ConvTranspose2d(gy, w, bx, (1, 1), (cfg[7], cfg[8]), (0, 0), (cfg[9], cfg[10])), 1e-9);
+        Conv2dKernel.DisableGatherTranspose = true;
+        try
+        {
+            Tensor.ConvBackwardData(gy, w, bx, geo).ShouldMatch(gathered, 1e-9);
+        }
+        finally
+        {
+            Conv2dKernel.DisableGatherTranspose = false;
+        }
+    }
+
     private static (Tensor Y, Tensor Dx, Tensor Dw, Tensor Xt) Products(Tensor x, Tensor w, Tensor b, Tensor gy, Tensor bx, int pad, bool direct)
     {
         Conv2dKernel.DisableDirect = !direct;
