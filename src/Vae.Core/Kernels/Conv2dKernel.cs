@@ -5,58 +5,67 @@ using System.Numerics.Tensors;
 namespace Vae.Core.Kernels;
 
 /// <summary>
-/// The three products of a 2-D convolution, each lowered with <see cref="Im2Col"/> to one large
-/// <c>Gemm.Run</c> per group and chunk of samples (the column matrix spans many samples, so the GEMMs are
-/// wide rather than numerous):
+/// The three products of a 2-D convolution, each lowered with <see cref="Im2Col"/> to one <c>Gemm.Run</c> per group
+/// and chunk of samples (the column matrix spans many samples, so the GEMMs are wide rather than numerous):
 /// <list type="bullet">
 /// <item><see cref="Forward{T}"/>: y = conv(x, w) + b, per group <c>Y[Og, nb·P] = W[Og, K] · col(x)[K, nb·P]</c>.</item>
 /// <item><see cref="BackwardData{T}"/> (transposed convolution): x = convᵀ(y, w) + b, <c>col = Wᵀ · Y</c>, then col2im.</item>
-/// <item><see cref="BackwardWeight{T}"/>: dw = Σₙ y ⋆ x, <c>dW[Og, K] = Y[Og, nb·P] · col(x)ᵀ</c>, accumulated over chunks.</item>
+/// <item><see cref="BackwardWeight{T}"/>: dw = Σₙ y ⋆ x, <c>dW[Og, K] = Y[Og, nb·P] · col(x)ᵀ</c>, summed over chunks.</item>
 /// </list>
-/// Scratch buffers come from <see cref="ArrayPool{T}"/> and are reused across chunks.
+/// Chunks are sized so that one chunk's column matrix stays in L2; with several chunks and enough work they run on all
+/// cores at once (each chunk's im2col, GEMM and copy-back on one thread, drawn with <see cref="ParallelWork.For"/>),
+/// otherwise one after the other with multi-threaded GEMMs. Stride-1 convolutions with few channels on one side skip
+/// the lowering (<see cref="DirectConv"/>). Scratch buffers come from <see cref="ArrayPool{T}"/>.
 /// </summary>
 internal static class Conv2dKernel
 {
-    /// <summary>Upper bound on the column-matrix entries of one chunk of samples (at least one sample per chunk).</summary>
-    private const long ColumnBudget = 1 << 21;
+    /// <summary>Upper bound on the bytes of one chunk's column matrix (at least one sample per chunk).</summary>
+    private const long ColumnBudgetBytes = 1 << 20;
 
     /// <summary>Test hook: when positive, the number of samples per chunk on this thread (instead of the budget's choice).</summary>
     [ThreadStatic]
     internal static int ChunkSizeOverride;
 
+    /// <summary>Test hook: when true on this thread, never take the <see cref="DirectConv"/> path.</summary>
+    [ThreadStatic]
+    internal static bool DisableDirect;
+
+    /// <summary>Test hook: when true on this thread, stride-1 transposed convolutions use col2im instead of <see cref="AsForward"/>.</summary>
+    [ThreadStatic]
+    internal static bool DisableGatherTranspose;
+
     /// <summary>y [N, O, OH, OW] = conv(x [N, C, H, W], w [O, C/G, KH, KW]) + bias [O].</summary>
     public static void Forward<T>(T[] x, T[] w, T[]? bias, T[] y, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int nb = ChunkSize(g), p = g.P, og = g.Og, k = g.K;
-        var col = ArrayPool<T>.Shared.Rent(Math.Max(1, g.C * g.KH * g.KW * nb * p));
-        var tmp = nb > 1 ? ArrayPool<T>.Shared.Rent(g.O * nb * p) : null;
-        try
+        if (g.N == 0)
         {
-            for (int n0 = 0; n0 < g.N; n0 += nb)
+            return;
+        }
+
+        if (!DisableDirect && DirectConv.Supports<T>(g))
+        {
+            DirectConv.Forward(x, w, bias, y, g);
+            return;
+        }
+
+        var (nb, chunks, parallel) = Plan<T>(g);
+        int p = g.P, og = g.Og, k = g.K, rows = g.C * g.KH * g.KW;
+        Body(chunks, parallel, i =>
+        {
+            int n0 = i * nb, cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
+            var col = ArrayPool<T>.Shared.Rent((rows * ld) + Im2Col.Slack);
+            var phase = ArrayPool<T>.Shared.Rent(Im2Col.PhaseLength(g, cnt) + Im2Col.Slack);
+            var tmp = cnt > 1 ? ArrayPool<T>.Shared.Rent(g.O * ld) : null;
+            try
             {
-                int cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
-                Im2Col.Fill(x, col, g, n0, cnt);
+                Im2Col.Fill<T>(x, col, phase, g, n0, cnt);
 
                 // With one sample the product [O, P] is already in the output layout.
-                var dst = cnt == 1 ? y.AsSpan(n0 * g.O * p, g.O * p) : tmp.AsSpan(0, g.O * ld);
+                var dst = tmp is null ? y.AsSpan(n0 * g.O * p, g.O * p) : tmp.AsSpan(0, g.O * ld);
                 for (int grp = 0; grp < g.Groups; grp++)
                 {
-                    Gemm.Run<T>(false, false, og, ld, k, w.AsSpan(grp * og * k), k, col.AsSpan(grp * k * ld), ld, dst[(grp * og * ld)..], ld, false);
-                }
-
-                if (cnt == 1)
-                {
-                    if (bias is not null)
-                    {
-                        for (int o = 0; o < g.O; o++)
-                        {
-                            var yo = dst.Slice(o * p, p);
-                            TensorPrimitives.Add(yo, bias[o], yo);
-                        }
-                    }
-
-                    continue;
+                    RunGemm<T>(parallel, false, false, og, ld, k, w.AsSpan(grp * og * k), k, col.AsSpan(grp * k * ld), ld, dst[(grp * og * ld)..], ld, false);
                 }
 
                 // [O, cnt·P] → [cnt, O, P], adding the bias on the way.
@@ -64,8 +73,8 @@ internal static class Conv2dKernel
                 {
                     for (int o = 0; o < g.O; o++)
                     {
-                        var src = dst.Slice((o * ld) + (j * p), p);
                         var yo = y.AsSpan((((n0 + j) * g.O) + o) * p, p);
+                        ReadOnlySpan<T> src = tmp is null ? yo : dst.Slice((o * ld) + (j * p), p);
                         if (bias is null)
                         {
                             src.CopyTo(yo);
@@ -77,99 +86,172 @@ internal static class Conv2dKernel
                     }
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(col);
-            if (tmp is not null)
+            finally
             {
-                ArrayPool<T>.Shared.Return(tmp);
+                ArrayPool<T>.Shared.Return(col);
+                ArrayPool<T>.Shared.Return(phase);
+                if (tmp is not null)
+                {
+                    ArrayPool<T>.Shared.Return(tmp);
+                }
             }
-        }
+        });
     }
 
     /// <summary>x [N, C, H, W] = convᵀ(y [N, O, OH, OW], w [O, C/G, KH, KW]) + bias [C] (the adjoint of <see cref="Forward{T}"/> in x).</summary>
     public static void BackwardData<T>(T[] y, T[] w, T[]? bias, T[] x, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int hw = g.H * g.W;
-        if (bias is null)
+        if (g.N == 0)
         {
-            x.AsSpan(0, g.N * g.C * hw).Clear();
-        }
-        else
-        {
-            for (int n = 0; n < g.N; n++)
-            {
-                for (int c = 0; c < g.C; c++)
-                {
-                    x.AsSpan(((n * g.C) + c) * hw, hw).Fill(bias[c]);
-                }
-            }
+            return;
         }
 
-        int nb = ChunkSize(g), p = g.P, og = g.Og, k = g.K;
-        var col = ArrayPool<T>.Shared.Rent(Math.Max(1, g.C * g.KH * g.KW * nb * p));
-        var yp = nb > 1 ? ArrayPool<T>.Shared.Rent(g.O * nb * p) : null;
-        try
+        if (!DisableDirect && DirectConv.Supports<T>(g))
         {
-            for (int n0 = 0; n0 < g.N; n0 += nb)
+            DirectConv.BackwardData(y, w, bias, x, g);
+            return;
+        }
+
+        if (!DisableGatherTranspose && AsForward(g) is ConvGeometry fg)
+        {
+            // Stride 1: the transposed convolution is a convolution of y with the flipped, transposed kernel — a
+            // gather (im2col) instead of a scatter (col2im).
+            int taps = g.KH * g.KW;
+            var flipped = ArrayPool<T>.Shared.Rent(g.C * g.O * taps);
+            try
             {
-                int cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
-                ReadOnlySpan<T> src = cnt == 1 ? y.AsSpan(n0 * g.O * p, g.O * p) : Gather(y, yp!, g, n0, cnt);
+                for (int o = 0; o < g.O; o++)
+                {
+                    for (int c = 0; c < g.C; c++)
+                    {
+                        for (int t = 0; t < taps; t++)
+                        {
+                            flipped[(((c * g.O) + o) * taps) + t] = w[(((o * g.C) + c) * taps) + (taps - 1 - t)];
+                        }
+                    }
+                }
+
+                Forward(y, flipped, bias, x, fg);
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(flipped);
+            }
+
+            return;
+        }
+
+        var (nb, chunks, parallel) = Plan<T>(g);
+        int p = g.P, og = g.Og, k = g.K, rows = g.C * g.KH * g.KW;
+        Body(chunks, parallel, i =>
+        {
+            int n0 = i * nb, cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
+            var col = ArrayPool<T>.Shared.Rent(Math.Max(1, rows * ld));
+            var phase = ArrayPool<T>.Shared.Rent(Im2Col.PhaseLength(g, cnt));
+            var yp = cnt > 1 ? ArrayPool<T>.Shared.Rent(g.O * ld) : null;
+            try
+            {
+                ReadOnlySpan<T> src = yp is null ? y.AsSpan(n0 * g.O * p, g.O * p) : Gather(y, yp, g, n0, cnt);
                 for (int grp = 0; grp < g.Groups; grp++)
                 {
-                    Gemm.Run<T>(true, false, k, ld, og, w.AsSpan(grp * og * k), k, src[(grp * og * ld)..], ld, col.AsSpan(grp * k * ld), ld, false);
+                    RunGemm<T>(parallel, true, false, k, ld, og, w.AsSpan(grp * og * k), k, src[(grp * og * ld)..], ld, col.AsSpan(grp * k * ld), ld, false);
                 }
 
-                Im2Col.Accumulate(col, x, g, n0, cnt);
+                Im2Col.Accumulate<T>(col, x, phase, bias, g, n0, cnt);
             }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(col);
-            if (yp is not null)
+            finally
             {
-                ArrayPool<T>.Shared.Return(yp);
+                ArrayPool<T>.Shared.Return(col);
+                ArrayPool<T>.Shared.Return(phase);
+                if (yp is not null)
+                {
+                    ArrayPool<T>.Shared.Return(yp);
+                }
             }
-        }
+        });
     }
 
     /// <summary>dw [O, C/G, KH, KW] = the gradient of ⟨y, conv(x, w)⟩ with respect to w, for x [N, C, H, W] and y [N, O, OH, OW].</summary>
     public static void BackwardWeight<T>(T[] x, T[] y, T[] dw, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int p = g.P, og = g.Og, k = g.K;
+        int p = g.P, og = g.Og, k = g.K, rows = g.C * g.KH * g.KW, size = g.O * k;
         if (g.N == 0)
         {
-            dw.AsSpan(0, g.O * k).Clear();
+            dw.AsSpan(0, size).Clear();
             return;
         }
 
-        int nb = ChunkSize(g);
-        var col = ArrayPool<T>.Shared.Rent(Math.Max(1, g.C * g.KH * g.KW * nb * p));
-        var yp = nb > 1 ? ArrayPool<T>.Shared.Rent(g.O * nb * p) : null;
+        if (!DisableDirect && DirectConv.Supports<T>(g))
+        {
+            DirectConv.BackwardWeight(x, y, dw, g);
+            return;
+        }
+
+        var (nb, chunks, parallel) = Plan<T>(g);
+
+        // Chunk i's partial product goes to slot i (slot 0 is dw itself); the slots are summed at the end.
+        var partial = chunks > 1 ? ArrayPool<T>.Shared.Rent((chunks - 1) * size) : null;
         try
         {
-            for (int n0 = 0; n0 < g.N; n0 += nb)
+            Body(chunks, parallel, i =>
             {
-                int cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
-                Im2Col.Fill(x, col, g, n0, cnt);
-                ReadOnlySpan<T> src = cnt == 1 ? y.AsSpan(n0 * g.O * p, g.O * p) : Gather(y, yp!, g, n0, cnt);
-                for (int grp = 0; grp < g.Groups; grp++)
+                int n0 = i * nb, cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
+                var col = ArrayPool<T>.Shared.Rent((rows * ld) + Im2Col.Slack);
+                var phase = ArrayPool<T>.Shared.Rent(Im2Col.PhaseLength(g, cnt) + Im2Col.Slack);
+                var yp = cnt > 1 ? ArrayPool<T>.Shared.Rent(g.O * ld) : null;
+                var dst = i == 0 ? dw.AsSpan(0, size) : partial.AsSpan((i - 1) * size, size);
+                try
                 {
-                    Gemm.Run<T>(false, true, og, k, ld, src[(grp * og * ld)..], ld, col.AsSpan(grp * k * ld), ld, dw.AsSpan(grp * og * k), k, n0 > 0);
+                    Im2Col.Fill<T>(x, col, phase, g, n0, cnt);
+                    ReadOnlySpan<T> src = yp is null ? y.AsSpan(n0 * g.O * p, g.O * p) : Gather(y, yp, g, n0, cnt);
+                    for (int grp = 0; grp < g.Groups; grp++)
+                    {
+                        RunGemm<T>(parallel, false, true, og, k, ld, src[(grp * og * ld)..], ld, col.AsSpan(grp * k * ld), ld, dst[(grp * og * k)..], k, false);
+                    }
                 }
+                finally
+                {
+                    ArrayPool<T>.Shared.Return(col);
+                    ArrayPool<T>.Shared.Return(phase);
+                    if (yp is not null)
+                    {
+                        ArrayPool<T>.Shared.Return(yp);
+                    }
+                }
+            });
+
+            var sum = dw.AsSpan(0, size);
+            for (int i = 1; i < chunks; i++)
+            {
+                TensorPrimitives.Add(sum, partial.AsSpan((i - 1) * size, size), sum);
             }
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(col);
-            if (yp is not null)
+            if (partial is not null)
             {
-                ArrayPool<T>.Shared.Return(yp);
+                ArrayPool<T>.Shared.Return(partial);
             }
         }
+    }
+
+    /// <summary>
+    /// For a stride-1, ungrouped convolution whose padding is at most its dilated kernel extent, the geometry of the
+    /// forward convolution that computes its transposed convolution: input [N, O, OH, OW], weight [C, O, KH, KW]
+    /// (flipped), padding D·(K − 1) − P, output [N, C, H, W]; else null.
+    /// </summary>
+    internal static ConvGeometry? AsForward(ConvGeometry g)
+    {
+        int ph = (g.DH * (g.KH - 1)) - g.PH, pw = (g.DW * (g.KW - 1)) - g.PW;
+        if (g.SH != 1 || g.SW != 1 || g.Groups != 1 || ph < 0 || pw < 0 ||
+            g.OH + (2 * ph) - (g.DH * (g.KH - 1)) != g.H || g.OW + (2 * pw) - (g.DW * (g.KW - 1)) != g.W)
+        {
+            return null;
+        }
+
+        return new ConvGeometry(g.N, g.O, g.OH, g.OW, g.C, g.KH, g.KW, 1, 1, ph, pw, g.DH, g.DW, 1, g.H, g.W);
     }
 
     /// <summary>sums [C] += x [N, C, HW] summed over N and HW.</summary>
@@ -185,16 +267,64 @@ internal static class Conv2dKernel
         }
     }
 
-    /// <summary>Samples per chunk, so that one chunk's column matrix stays within <see cref="ColumnBudget"/>.</summary>
-    private static int ChunkSize(ConvGeometry g)
+    /// <summary>
+    /// Samples per chunk, number of chunks, and whether the chunks run in parallel (each with one-thread GEMMs).
+    /// One chunk's column matrix stays within <see cref="ColumnBudgetBytes"/>; with more than one worker the batch is
+    /// cut into at least two chunks per worker, so that a late helper thread still finds work.
+    /// </summary>
+    private static (int Nb, int Chunks, bool Parallel) Plan<T>(ConvGeometry g)
+        where T : unmanaged
     {
+        int n = Math.Max(1, g.N);
         if (ChunkSizeOverride > 0)
         {
-            return Math.Clamp(ChunkSizeOverride, 1, Math.Max(1, g.N));
+            int nbo = Math.Clamp(ChunkSizeOverride, 1, n);
+            return (nbo, (n + nbo - 1) / nbo, false);
         }
 
-        long perSample = Math.Max(1L, (long)g.C * g.KH * g.KW * g.P);
-        return (int)Math.Clamp(ColumnBudget / perSample, 1, Math.Max(1, g.N));
+        long perSample = Math.Max(1L, (long)g.C * g.KH * g.KW * g.P * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        int nb = (int)Math.Clamp(ColumnBudgetBytes / perSample, 1, n);
+        long work = (long)g.N * g.O * g.P * g.K;
+        int threads = ParallelWork.ThreadsFor(work, Gemm.ParallelWorkPerThread);
+        if (threads > 1 && n >= 2)
+        {
+            int minChunks = Math.Min(n, 2 * threads);
+            nb = Math.Min(nb, (n + minChunks - 1) / minChunks);
+        }
+
+        int chunks = (n + nb - 1) / nb;
+        return (nb, chunks, threads > 1 && chunks > 1);
+    }
+
+    /// <summary>Runs body(0..chunks-1), spread over the cores when <paramref name="parallel"/>.</summary>
+    private static void Body(int chunks, bool parallel, Action<int> body)
+    {
+        if (parallel)
+        {
+            ParallelWork.For(chunks, body);
+            return;
+        }
+
+        for (int i = 0; i < chunks; i++)
+        {
+            body(i);
+        }
+    }
+
+    /// <summary>A GEMM on the calling thread only (inside a parallel chunk) or with the automatic thread count.</summary>
+    private static void RunGemm<T>(
+        bool insideParallel, bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!insideParallel)
+        {
+            Gemm.Run(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+
+        var path = (long)m * n * k <= Gemm.SmallWork ? GemmPath.Scalar : Gemm.BestPath;
+        Gemm.Run(path, 1, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 
     /// <summary>Copies samples <c>n0 .. n0+cnt</c> of y [N, O, P] into <paramref name="dst"/> as [O, cnt·P].</summary>

@@ -1,7 +1,7 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Vae.Core.Kernels;
 
@@ -12,43 +12,176 @@ namespace Vae.Core.Kernels;
 /// (zero where that falls into the padding). <see cref="Fill{T}"/> builds it; <see cref="Accumulate{T}"/> is its
 /// adjoint (col2im), adding every entry back onto the input position it came from.
 /// </summary>
+/// <remarks>
+/// Both go through a <em>phase buffer</em>: the zero-padded input planes split by stride phase,
+/// <c>xq[j, c, ph, pw, a, b] = xpad[j, c, a·SH + ph, b·SW + pw]</c>. In it, the (kh, kw) block of one sample and channel is
+/// the contiguous-row window <c>xq[j, c, (kh·DH) mod SH, (kw·DW) mod SW, oh + ⌊kh·DH/SH⌋, ow + ⌊kw·DW/SW⌋]</c>, so every
+/// column-matrix row is OH plain row copies without bounds checks, whatever the stride, padding or dilation. Row copies
+/// into the column matrix are vector-wide (they may write up to 32 bytes past a row; later rows overwrite that, and
+/// <see cref="Slack"/> covers the end), row adds in col2im are exact.
+/// </remarks>
 internal static class Im2Col
 {
-    /// <summary>Below this many column entries the lowering runs on the calling thread.</summary>
-    private const long ParallelThreshold = 1 << 16;
+    /// <summary>Extra elements at the end of column and phase buffers for the vector-wide row copies.</summary>
+    public const int Slack = 64;
 
-    /// <summary>Writes the column matrix <c>[C·KH·KW, nb·P]</c> of samples <c>n0 .. n0+nb</c> of <paramref name="x"/> into <paramref name="col"/>.</summary>
-    public static void Fill<T>(T[] x, T[] col, ConvGeometry g, int n0, int nb)
+    /// <summary>Elements of the phase buffer of <paramref name="nb"/> samples (without <see cref="Slack"/>).</summary>
+    public static int PhaseLength(ConvGeometry g, int nb) => nb * g.C * PlaneLength(g);
+
+    /// <summary>
+    /// Writes the column matrix <c>[C·KH·KW, nb·P]</c> of samples <c>n0 .. n0+nb</c> of <paramref name="x"/> into
+    /// <paramref name="col"/> (length ≥ rows·nb·P + <see cref="Slack"/>), using <paramref name="phase"/>
+    /// (length ≥ <see cref="PhaseLength"/> + <see cref="Slack"/>) as scratch.
+    /// </summary>
+    public static void Fill<T>(ReadOnlySpan<T> x, Span<T> col, Span<T> phase, ConvGeometry g, int n0, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = g.C * g.KH * g.KW;
-        if (Environment.ProcessorCount > 1 && rows > 1 && (long)rows * nb * g.P >= ParallelThreshold)
+        int hw = g.H * g.W, planeLen = PlaneLength(g);
+        Split(x.Slice(n0 * g.C * hw, nb * g.C * hw), phase, g, nb);
+        phase.Slice(nb * g.C * planeLen, Slack).Clear();
+        int p = g.P, ld = nb * p, hq = Hq(g), wq = Wq(g), phasePlane = hq * wq;
+        int bytes = g.OW * Unsafe.SizeOf<T>();
+        ref T q0 = ref MemoryMarshal.GetReference(phase);
+        ref T c0 = ref MemoryMarshal.GetReference(col);
+        for (int c = 0, r = 0; c < g.C; c++)
         {
-            Parallel.For(0, rows, r => FillRow(x, col, g, n0, nb, r));
-        }
-        else
-        {
-            for (int r = 0; r < rows; r++)
+            for (int kh = 0; kh < g.KH; kh++)
             {
-                FillRow(x, col, g, n0, nb, r);
+                int th = kh * g.DH, ph = th % g.SH, ah = th / g.SH;
+                for (int kw = 0; kw < g.KW; kw++, r++)
+                {
+                    int tw = kw * g.DW, pw = tw % g.SW, bw = tw / g.SW;
+                    int srcOff = (c * planeLen) + (((ph * g.SW) + pw) * phasePlane) + (ah * wq) + bw;
+                    ref T dRow = ref Unsafe.Add(ref c0, (nint)r * ld);
+                    for (int j = 0; j < nb; j++)
+                    {
+                        ref T s = ref Unsafe.Add(ref q0, (nint)(j * g.C * planeLen) + srcOff);
+                        ref T d = ref Unsafe.Add(ref dRow, (nint)j * p);
+                        for (int oh = 0; oh < g.OH; oh++)
+                        {
+                            CopyWide(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref d, oh * g.OW)), ref Unsafe.As<T, byte>(ref Unsafe.Add(ref s, oh * wq)), bytes);
+                        }
+                    }
+                }
             }
         }
     }
 
-    /// <summary>Adds the column matrix <c>[C·KH·KW, nb·P]</c> onto samples <c>n0 .. n0+nb</c> of <paramref name="x"/> (col2im).</summary>
-    public static void Accumulate<T>(T[] col, T[] x, ConvGeometry g, int n0, int nb)
+    /// <summary>
+    /// Writes samples <c>n0 .. n0+nb</c> of <paramref name="x"/> as <c>bias[c]</c> (or 0) plus the col2im of the column
+    /// matrix <c>[C·KH·KW, nb·P]</c> (every entry added back onto the input position it came from), using
+    /// <paramref name="phase"/> (length ≥ <see cref="PhaseLength"/>) as scratch.
+    /// </summary>
+    public static void Accumulate<T>(ReadOnlySpan<T> col, Span<T> x, Span<T> phase, ReadOnlySpan<T> bias, ConvGeometry g, int n0, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Rows of one channel overlap on the input plane; different channels never do.
-        if (Environment.ProcessorCount > 1 && g.C > 1 && (long)g.C * g.KH * g.KW * nb * g.P >= ParallelThreshold)
-        {
-            Parallel.For(0, g.C, c => AccumulateChannel(col, x, g, n0, nb, c));
-        }
-        else
+        int planeLen = PlaneLength(g);
+        phase[..(nb * g.C * planeLen)].Clear();
+        int p = g.P, ld = nb * p, hq = Hq(g), wq = Wq(g), phasePlane = hq * wq;
+        ref T q0 = ref MemoryMarshal.GetReference(phase);
+        ref T c0 = ref MemoryMarshal.GetReference(col);
+        for (int j = 0; j < nb; j++)
         {
             for (int c = 0; c < g.C; c++)
             {
-                AccumulateChannel(col, x, g, n0, nb, c);
+                ref T plane = ref Unsafe.Add(ref q0, (nint)((j * g.C) + c) * planeLen);
+                for (int kh = 0; kh < g.KH; kh++)
+                {
+                    int th = kh * g.DH, ph = th % g.SH, ah = th / g.SH;
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        int tw = kw * g.DW, pw = tw % g.SW, bw = tw / g.SW;
+                        int r = (((c * g.KH) + kh) * g.KW) + kw;
+                        ref T d = ref Unsafe.Add(ref plane, (((ph * g.SW) + pw) * phasePlane) + (ah * wq) + bw);
+                        ref T s = ref Unsafe.Add(ref c0, ((nint)r * ld) + (j * p));
+                        for (int oh = 0; oh < g.OH; oh++)
+                        {
+                            AddRow(ref Unsafe.Add(ref d, oh * wq), ref Unsafe.Add(ref s, oh * g.OW), g.OW);
+                        }
+                    }
+                }
+            }
+        }
+
+        Merge(phase, x.Slice(n0 * g.C * g.H * g.W, nb * g.C * g.H * g.W), bias, g, nb);
+    }
+
+    /// <summary>Rows of one stride phase of a padded plane.</summary>
+    internal static int Hq(ConvGeometry g) => (g.H + (2 * g.PH) + g.SH - 1) / g.SH;
+
+    /// <summary>Columns of one stride phase of a padded plane.</summary>
+    internal static int Wq(ConvGeometry g) => (g.W + (2 * g.PW) + g.SW - 1) / g.SW;
+
+    /// <summary>Elements of the phase buffer per (sample, channel): SH·SW phase planes of Hq × Wq.</summary>
+    private static int PlaneLength(ConvGeometry g) => g.SH * g.SW * Hq(g) * Wq(g);
+
+    /// <summary>x [nb, C, H, W] → phase buffer [nb, C, SH, SW, Hq, Wq] (zero padding included).</summary>
+    private static void Split<T>(ReadOnlySpan<T> x, Span<T> phase, ConvGeometry g, int nb)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int hq = Hq(g), wq = Wq(g), hw = g.H * g.W, planeLen = PlaneLength(g);
+        for (int plane = 0; plane < nb * g.C; plane++)
+        {
+            var src = x.Slice(plane * hw, hw);
+            var dst = phase.Slice(plane * planeLen, planeLen);
+            for (int ph = 0; ph < g.SH; ph++)
+            {
+                for (int a = 0; a < hq; a++)
+                {
+                    int ih = (a * g.SH) + ph - g.PH;
+                    for (int pw = 0; pw < g.SW; pw++)
+                    {
+                        var row = dst.Slice((((((ph * g.SW) + pw) * hq) + a) * wq), wq);
+                        if ((uint)ih >= (uint)g.H)
+                        {
+                            row.Clear();
+                            continue;
+                        }
+
+                        var srcRow = src.Slice(ih * g.W, g.W);
+                        var (lo, hi) = ValidRange(pw - g.PW, g.SW, g.W, wq);
+                        row[..lo].Clear();
+                        row[hi..].Clear();
+                        if (g.SW == 1)
+                        {
+                            srcRow.Slice(lo + pw - g.PW, hi - lo).CopyTo(row[lo..hi]);
+                        }
+                        else
+                        {
+                            for (int b = lo, iw = (lo * g.SW) + pw - g.PW; b < hi; b++, iw += g.SW)
+                            {
+                                row[b] = srcRow[iw];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>x [nb, C, H, W] = bias[c] (or 0) + the interior of the phase buffer [nb, C, SH, SW, Hq, Wq] (the adjoint of <see cref="Split{T}"/>).</summary>
+    private static void Merge<T>(ReadOnlySpan<T> phase, Span<T> x, ReadOnlySpan<T> bias, ConvGeometry g, int nb)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int hq = Hq(g), wq = Wq(g), hw = g.H * g.W, planeLen = PlaneLength(g);
+        for (int plane = 0; plane < nb * g.C; plane++)
+        {
+            var src = phase.Slice(plane * planeLen, planeLen);
+            var dst = x.Slice(plane * hw, hw);
+            T b0 = bias.IsEmpty ? T.Zero : bias[plane % g.C];
+            for (int ih = 0; ih < g.H; ih++)
+            {
+                int i = ih + g.PH, ph = i % g.SH, a = i / g.SH;
+                var dRow = dst.Slice(ih * g.W, g.W);
+                for (int pw = 0; pw < g.SW; pw++)
+                {
+                    var sRow = src.Slice(((((ph * g.SW) + pw) * hq) + a) * wq, wq);
+                    var (lo, hi) = ValidRange(pw - g.PW, g.SW, g.W, wq);
+                    for (int b = lo, iw = (lo * g.SW) + pw - g.PW; b < hi; b++, iw += g.SW)
+                    {
+                        dRow[iw] = sRow[b] + b0;
+                    }
+                }
             }
         }
     }
@@ -65,95 +198,44 @@ internal static class Im2Col
         return (lo, Math.Max(lo, hi));
     }
 
-    private static void FillRow<T>(T[] x, T[] col, ConvGeometry g, int n0, int nb, int r)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Copies <paramref name="bytes"/> bytes in 32-byte vectors, so up to 31 bytes past the end are read and written too.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyWide(ref byte dst, ref byte src, int bytes)
     {
-        int kw = r % g.KW, t = r / g.KW, kh = t % g.KH, c = t / g.KH;
-        int p = g.P, ld = nb * p, hw = g.H * g.W;
-        int offW = (kw * g.DW) - g.PW;
-        var (lo, hi) = ValidRange(offW, g.SW, g.W, g.OW);
-        var row = col.AsSpan(r * ld, ld);
-        for (int j = 0; j < nb; j++)
+        int i = 0;
+        do
         {
-            var plane = new ReadOnlySpan<T>(x, (((n0 + j) * g.C) + c) * hw, hw);
-            for (int oh = 0; oh < g.OH; oh++)
-            {
-                var dst = row.Slice((j * p) + (oh * g.OW), g.OW);
-                int ih = (oh * g.SH) - g.PH + (kh * g.DH);
-                if ((uint)ih >= (uint)g.H)
-                {
-                    dst.Clear();
-                    continue;
-                }
-
-                dst[..lo].Clear();
-                dst[hi..].Clear();
-                var src = plane.Slice(ih * g.W, g.W);
-                if (g.SW == 1)
-                {
-                    src.Slice(lo + offW, hi - lo).CopyTo(dst[lo..hi]);
-                }
-                else
-                {
-                    // [lo, hi) maps into [0, W) by construction; skip the bounds checks of the strided gather.
-                    ref T s0 = ref MemoryMarshal.GetReference(src);
-                    ref T d0 = ref MemoryMarshal.GetReference(dst);
-                    for (int ow = lo, iw = (lo * g.SW) + offW; ow < hi; ow++, iw += g.SW)
-                    {
-                        Unsafe.Add(ref d0, ow) = Unsafe.Add(ref s0, iw);
-                    }
-                }
-            }
+            Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+            i += 32;
         }
+        while (i < bytes);
     }
 
-    private static void AccumulateChannel<T>(T[] col, T[] x, ConvGeometry g, int n0, int nb, int c)
+    /// <summary>d[0..n) += s[0..n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow<T>(ref T d, ref T s, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int p = g.P, ld = nb * p, hw = g.H * g.W;
-        for (int kh = 0; kh < g.KH; kh++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            for (int kw = 0; kw < g.KW; kw++)
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
             {
-                int r = (((c * g.KH) + kh) * g.KW) + kw;
-                int offW = (kw * g.DW) - g.PW;
-                var (lo, hi) = ValidRange(offW, g.SW, g.W, g.OW);
-                if (hi == lo)
-                {
-                    continue;
-                }
-
-                var row = new ReadOnlySpan<T>(col, r * ld, ld);
-                for (int j = 0; j < nb; j++)
-                {
-                    var plane = x.AsSpan((((n0 + j) * g.C) + c) * hw, hw);
-                    for (int oh = 0; oh < g.OH; oh++)
-                    {
-                        int ih = (oh * g.SH) - g.PH + (kh * g.DH);
-                        if ((uint)ih >= (uint)g.H)
-                        {
-                            continue;
-                        }
-
-                        var src = row.Slice((j * p) + (oh * g.OW), g.OW);
-                        var dst = plane.Slice(ih * g.W, g.W);
-                        if (g.SW == 1)
-                        {
-                            var d = dst.Slice(lo + offW, hi - lo);
-                            TensorPrimitives.Add(d, src[lo..hi], d);
-                        }
-                        else
-                        {
-                            ref T s0 = ref MemoryMarshal.GetReference(src);
-                            ref T d0 = ref MemoryMarshal.GetReference(dst);
-                            for (int ow = lo, iw = (lo * g.SW) + offW; ow < hi; ow++, iw += g.SW)
-                            {
-                                Unsafe.Add(ref d0, iw) += Unsafe.Add(ref s0, ow);
-                            }
-                        }
-                    }
-                }
+                (Vector256.LoadUnsafe(ref d, (nuint)i) + Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
             }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector128<T>.Count; i += Vector128<T>.Count)
+            {
+                (Vector128.LoadUnsafe(ref d, (nuint)i) + Vector128.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
         }
     }
 }

@@ -11,8 +11,9 @@ namespace Vae.Core.NN;
 /// <c>weight</c>, <c>bias</c>, <c>running_mean</c>, <c>running_var</c>, <c>num_batches_tracked</c>.
 /// </summary>
 /// <remarks>
-/// The forward pass is composed of differentiable tensor ops, so gradients of any order flow to the input, weight
-/// and bias (through the batch statistics in training mode). See <see cref="BatchNorm1d"/> and <see cref="BatchNorm2d"/>.
+/// With batch statistics the forward is one fused op whose backward is a fused kernel (or, when a graph of the
+/// gradient is built, the same formula in tensor ops), so gradients of any order flow to the input, weight and bias
+/// (through the batch statistics); with running statistics it is composed of tensor ops. See <see cref="BatchNorm1d"/> and <see cref="BatchNorm2d"/>.
 /// </remarks>
 public abstract class BatchNorm : Module<Tensor, Tensor>
 {
@@ -112,20 +113,13 @@ public abstract class BatchNorm : Module<Tensor, Tensor>
                 nameof(input));
         }
 
-        // Reduce over N and every trailing dimension; per-channel tensors broadcast as [C, 1, …, 1].
-        var dims = new int[input.Rank - 1];
-        dims[0] = 0;
-        for (int i = 1; i < dims.Length; i++)
-        {
-            dims[i] = i + 1;
-        }
-
+        // Statistics over N and every trailing dimension; per-channel tensors broadcast as [C, 1, …, 1].
         var channelShape = new int[input.Rank - 1];
         Array.Fill(channelShape, 1);
         channelShape[0] = NumFeatures;
 
         bool useBatchStats = Training || !TrackRunningStats;
-        return useBatchStats ? BatchStatsForward(input, dims, channelShape) : RunningStatsForward(input, channelShape);
+        return useBatchStats ? BatchStatsForward(input) : RunningStatsForward(input, channelShape);
     }
 
     /// <summary>Resets the running estimates (mean 0, variance 1, no batches tracked).</summary>
@@ -156,7 +150,7 @@ public abstract class BatchNorm : Module<Tensor, Tensor>
             CultureInfo.InvariantCulture,
             $"{NumFeatures}, eps={Eps}, momentum={(Momentum is double m ? m.ToString(CultureInfo.InvariantCulture) : "None")}, affine={PyBool(Affine)}, trackRunningStats={PyBool(TrackRunningStats)}");
 
-    private Tensor BatchStatsForward(Tensor input, int[] dims, int[] channelShape)
+    private Tensor BatchStatsForward(Tensor input)
     {
         long count = input.Numel / NumFeatures;
         if (Training && count < 2)
@@ -165,15 +159,8 @@ public abstract class BatchNorm : Module<Tensor, Tensor>
                 $"{TypeName}: expected more than 1 value per channel when training, got input shape {input.Shape}.", nameof(input));
         }
 
-        var mean = input.Mean(dims, keepDim: true);
-        var dev = input - mean;
-        var variance = dev.Square().Mean(dims, keepDim: true);
-        var y = dev * (variance + Eps).Rsqrt();
-        if (Weight is not null && Bias is not null)
-        {
-            y = (y * Weight.Reshape(channelShape)) + Bias.Reshape(channelShape);
-        }
-
+        // One fused op (statistics, normalisation and affine map; its backward is fused too unless a graph is built).
+        var y = Tensor.BatchNormTraining(input, Weight, Bias, Eps, out var mean, out var variance);
         if (Training && TrackRunningStats)
         {
             UpdateRunningStats(mean, variance, count);
