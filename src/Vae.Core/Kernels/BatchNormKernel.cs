@@ -16,6 +16,7 @@ namespace Vae.Core.Kernels;
 internal static class BatchNormKernel
 {
     /// <summary>y = BN(x); writes the batch mean, biased variance and 1/√(var + eps) per channel. gamma/beta empty when not affine.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<T>(
         ReadOnlySpan<T> x, Span<T> y, int n, int c, int s, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T eps,
         Span<T> mean, Span<T> variance, Span<T> invStd)
@@ -103,6 +104,7 @@ internal static class BatchNormKernel
     /// The gradients of <see cref="Forward{T}"/> for output gradient g: dx (when <paramref name="dx"/> is not empty),
     /// dγ = Σ g·(x − mean)·istd (when <paramref name="dGamma"/> is not empty) and dβ = Σ g (into <paramref name="dBeta"/>, always).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<T>(
         ReadOnlySpan<T> x, ReadOnlySpan<T> g, int n, int c, int s, ReadOnlySpan<T> gamma, ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd,
         Span<T> dx, Span<T> dGamma, Span<T> dBeta)

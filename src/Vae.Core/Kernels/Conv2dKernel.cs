@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Vae.Core.Kernels;
 
@@ -51,7 +52,7 @@ internal static class Conv2dKernel
 
         var (nb, chunks, parallel) = Plan<T>(g);
         int p = g.P, og = g.Og, k = g.K, rows = g.C * g.KH * g.KW;
-        Body(chunks, parallel, i =>
+        Body(chunks, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int i) =>
         {
             int n0 = i * nb, cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
             var col = ArrayPool<T>.Shared.Rent((rows * ld) + Im2Col.Slack);
@@ -144,7 +145,7 @@ internal static class Conv2dKernel
 
         var (nb, chunks, parallel) = Plan<T>(g);
         int p = g.P, og = g.Og, k = g.K, rows = g.C * g.KH * g.KW;
-        Body(chunks, parallel, i =>
+        Body(chunks, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int i) =>
         {
             int n0 = i * nb, cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
             var col = ArrayPool<T>.Shared.Rent(Math.Max(1, rows * ld));
@@ -195,7 +196,7 @@ internal static class Conv2dKernel
         var partial = chunks > 1 ? ArrayPool<T>.Shared.Rent((chunks - 1) * size) : null;
         try
         {
-            Body(chunks, parallel, i =>
+            Body(chunks, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int i) =>
             {
                 int n0 = i * nb, cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
                 var col = ArrayPool<T>.Shared.Rent((rows * ld) + Im2Col.Slack);
@@ -255,6 +256,7 @@ internal static class Conv2dKernel
     }
 
     /// <summary>sums [C] += x [N, C, HW] summed over N and HW.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ChannelSum<T>(ReadOnlySpan<T> x, Span<T> sums, int n, int c, int hw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -328,6 +330,7 @@ internal static class Conv2dKernel
     }
 
     /// <summary>Copies samples <c>n0 .. n0+cnt</c> of y [N, O, P] into <paramref name="dst"/> as [O, cnt·P].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<T> Gather<T>(T[] y, T[] dst, ConvGeometry g, int n0, int cnt)
     {
         int p = g.P, ld = cnt * p;

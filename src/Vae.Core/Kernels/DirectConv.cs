@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Vae.Core.Kernels;
@@ -97,7 +98,7 @@ internal static unsafe class DirectConv
     {
         int v = TVec.Count, hp = g.H + (2 * g.PH), wp = g.W + (2 * g.PW), plane = hp * wp, hw = g.H * g.W, p = g.P;
         int slack = SlackLength(g.KH, wp, v);
-        ForChunks(g, (n0, n1) =>
+        ForChunks(g, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int n0, int n1) =>
         {
             var pad = ArrayPool<T>.Shared.Rent((g.C * plane) + slack);
             var wide = ArrayPool<T>.Shared.Rent(WideLength(g.OH, wp, v));
@@ -143,7 +144,7 @@ internal static unsafe class DirectConv
 
         try
         {
-            ForChunks(g, (n0, n1) =>
+            ForChunks(g, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int n0, int n1) =>
             {
                 var pad = ArrayPool<T>.Shared.Rent((g.O * plane) + slack);
                 var wide = ArrayPool<T>.Shared.Rent(WideLength(g.H, wd, v));
@@ -186,7 +187,7 @@ internal static unsafe class DirectConv
         try
         {
             partial.AsSpan(0, chunks * size).Clear();
-            ParallelChunks(g, chunks, (i, n0, n1) =>
+            ParallelChunks(g, chunks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int i, int n0, int n1) =>
             {
                 var pad = ArrayPool<T>.Shared.Rent((g.C * plane) + slack);
                 var rows = ArrayPool<T>.Shared.Rent(g.O * len);
@@ -240,6 +241,7 @@ internal static unsafe class DirectConv
     /// discarded) in blocks of 8 vectors, each the sum over (c, r, s) of a broadcast weight times the source shifted by
     /// <c>r·ws + s</c>; <paramref name="wide"/> (≥ ho·ws rounded up to 8 vectors) holds one output channel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Correlate<TVec, TV, T>(
         T* src, int ci, int ws, int planeS, T* k, int co, int kh, int kw, T* dst, int ho, int wo, T* bias, T* wide)
         where TVec : IGemmVector<TV, T>
@@ -307,6 +309,7 @@ internal static unsafe class DirectConv
     /// planes [count, h, w] → dst [count, hp, wp] with each plane at row offset <paramref name="top"/> and column offset
     /// <paramref name="left"/>, zeros elsewhere, then <paramref name="slack"/> zeros.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PadPlanes<T>(ReadOnlySpan<T> planes, Span<T> dst, int count, int h, int w, int top, int left, int hp, int wp, int slack)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

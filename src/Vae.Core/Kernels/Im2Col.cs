@@ -33,6 +33,7 @@ internal static class Im2Col
     /// <paramref name="col"/> (length ≥ rows·nb·P + <see cref="Slack"/>), using <paramref name="phase"/>
     /// (length ≥ <see cref="PhaseLength"/> + <see cref="Slack"/>) as scratch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill<T>(ReadOnlySpan<T> x, Span<T> col, Span<T> phase, ConvGeometry g, int n0, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -72,6 +73,7 @@ internal static class Im2Col
     /// matrix <c>[C·KH·KW, nb·P]</c> (every entry added back onto the input position it came from), using
     /// <paramref name="phase"/> (length ≥ <see cref="PhaseLength"/>) as scratch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Accumulate<T>(ReadOnlySpan<T> col, Span<T> x, Span<T> phase, ReadOnlySpan<T> bias, ConvGeometry g, int n0, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -116,6 +118,7 @@ internal static class Im2Col
     private static int PlaneLength(ConvGeometry g) => g.SH * g.SW * Hq(g) * Wq(g);
 
     /// <summary>x [nb, C, H, W] → phase buffer [nb, C, SH, SW, Hq, Wq] (zero padding included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Split<T>(ReadOnlySpan<T> x, Span<T> phase, ConvGeometry g, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -148,9 +151,12 @@ internal static class Im2Col
                         }
                         else
                         {
+                            // In range by construction (ValidRange): no bounds checks in the strided copy.
+                            ref T s0 = ref MemoryMarshal.GetReference(srcRow);
+                            ref T d0 = ref MemoryMarshal.GetReference(row);
                             for (int b = lo, iw = (lo * g.SW) + pw - g.PW; b < hi; b++, iw += g.SW)
                             {
-                                row[b] = srcRow[iw];
+                                Unsafe.Add(ref d0, b) = Unsafe.Add(ref s0, iw);
                             }
                         }
                     }
@@ -160,6 +166,7 @@ internal static class Im2Col
     }
 
     /// <summary>x [nb, C, H, W] = bias[c] (or 0) + the interior of the phase buffer [nb, C, SH, SW, Hq, Wq] (the adjoint of <see cref="Split{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Merge<T>(ReadOnlySpan<T> phase, Span<T> x, ReadOnlySpan<T> bias, ConvGeometry g, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -177,9 +184,11 @@ internal static class Im2Col
                 {
                     var sRow = src.Slice(((((ph * g.SW) + pw) * hq) + a) * wq, wq);
                     var (lo, hi) = ValidRange(pw - g.PW, g.SW, g.W, wq);
+                    ref T s0 = ref MemoryMarshal.GetReference(sRow);
+                    ref T d0 = ref MemoryMarshal.GetReference(dRow);
                     for (int b = lo, iw = (lo * g.SW) + pw - g.PW; b < hi; b++, iw += g.SW)
                     {
-                        dRow[iw] = sRow[b] + b0;
+                        Unsafe.Add(ref d0, iw) = Unsafe.Add(ref s0, b) + b0;
                     }
                 }
             }
