@@ -31,7 +31,7 @@ internal static class Conv2dKernel
     [ThreadStatic]
     internal static bool DisableDirect;
 
-    /// <summary>Test hook: when true on this thread, stride-1 transposed convolutions use col2im instead of <see cref="AsForward"/>.</summary>
+    /// <summary>Test hook: when true on this thread, transposed convolutions use col2im instead of <see cref="AsForward"/> (stride 1) or <see cref="PhaseTranspose"/> (strided).</summary>
     [ThreadStatic]
     internal static bool DisableGatherTranspose;
 
@@ -111,6 +111,12 @@ internal static class Conv2dKernel
         if (!DisableDirect && DirectConv.Supports<T>(g))
         {
             DirectConv.BackwardData(y, w, bias, x, g);
+            return;
+        }
+
+        if (!DisableGatherTranspose && PhaseTranspose.Supports(g))
+        {
+            PhaseTranspose.Run(y, w, bias, x, g);
             return;
         }
 
@@ -274,7 +280,7 @@ internal static class Conv2dKernel
     /// One chunk's column matrix stays within <see cref="ColumnBudgetBytes"/>; with more than one worker the batch is
     /// cut into at least two chunks per worker, so that a late helper thread still finds work.
     /// </summary>
-    private static (int Nb, int Chunks, bool Parallel) Plan<T>(ConvGeometry g)
+    internal static (int Nb, int Chunks, bool Parallel) Plan<T>(ConvGeometry g)
         where T : unmanaged
     {
         int n = Math.Max(1, g.N);
@@ -299,7 +305,7 @@ internal static class Conv2dKernel
     }
 
     /// <summary>Runs body(0..chunks-1), spread over the cores when <paramref name="parallel"/>.</summary>
-    private static void Body(int chunks, bool parallel, Action<int> body)
+    internal static void Body(int chunks, bool parallel, Action<int> body)
     {
         if (parallel)
         {
@@ -314,7 +320,7 @@ internal static class Conv2dKernel
     }
 
     /// <summary>A GEMM on the calling thread only (inside a parallel chunk) or with the automatic thread count.</summary>
-    private static void RunGemm<T>(
+    internal static void RunGemm<T>(
         bool insideParallel, bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -209,7 +209,7 @@ internal static class Im2Col
 
     /// <summary>Copies <paramref name="bytes"/> bytes in 32-byte vectors, so up to 31 bytes past the end are read and written too.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyWide(ref byte dst, ref byte src, int bytes)
+    internal static void CopyWide(ref byte dst, ref byte src, int bytes)
     {
         int i = 0;
         do
