@@ -17,7 +17,8 @@ namespace Vae.Core.Kernels;
 /// </summary>
 /// <remarks>
 /// Padded planes have vector slack at their end: vector loads may run past a row (into the next row or the slack); the
-/// lanes this affects are either discarded (forward, data gradient) or multiplied by zero lanes (weight gradient).
+/// lanes this affects are either discarded (forward, data gradient) or multiplied by zero lanes (weight gradient; a
+/// sample with non-finite inputs takes exact per-row dot products there, since 0·Inf would be NaN).
 /// Samples are processed in chunks drawn by <see cref="ParallelWork.For"/>.
 /// </remarks>
 internal static unsafe class DirectConv
@@ -196,8 +197,17 @@ internal static unsafe class DirectConv
                 {
                     for (int n = n0; n < n1; n++)
                     {
-                        PadPlanes(x.AsSpan(n * g.C * hw, g.C * hw), pad, g.C, g.H, g.W, g.PH, g.PW, hp, wp, slack);
+                        var xs = x.AsSpan(n * g.C * hw, g.C * hw);
+                        PadPlanes(xs, pad, g.C, g.H, g.W, g.PH, g.PW, hp, wp, slack);
                         PadPlanes(y.AsSpan(n * g.O * p, g.O * p), rows, g.O, g.OH, g.OW, 0, 0, g.OH, wp, 0);
+                        if (!T.IsFinite(TensorPrimitives.Sum<T>(xs)))
+                        {
+                            // ±Inf or NaN in this sample: the flat dot products below would multiply the zero lanes past
+                            // each output row by x values that this tap never meets (0·Inf = NaN). Row by row instead.
+                            ExactRows(pad, rows, acc, g, wp, plane, len);
+                            continue;
+                        }
+
                         for (int o = 0, e = 0; o < g.O; o++)
                         {
                             var yo = new ReadOnlySpan<T>(rows, o * len, len);
@@ -231,6 +241,37 @@ internal static unsafe class DirectConv
         finally
         {
             ArrayPool<T>.Shared.Return(partial);
+        }
+    }
+
+    /// <summary>
+    /// acc [O, C, KH, KW] += the weight gradient of one sample from its padded input planes (row stride
+    /// <paramref name="wp"/>) and output-gradient rows (stride <paramref name="wp"/>, <paramref name="len"/> per channel),
+    /// with dot products over the OW real columns of each output row only.
+    /// </summary>
+    private static void ExactRows<T>(T[] pad, T[] rows, Span<T> acc, ConvGeometry g, int wp, int plane, int len)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int o = 0, e = 0; o < g.O; o++)
+        {
+            for (int c = 0; c < g.C; c++)
+            {
+                for (int r = 0; r < g.KH; r++)
+                {
+                    for (int s = 0; s < g.KW; s++, e++)
+                    {
+                        T sum = T.Zero;
+                        for (int i = 0; i < g.OH; i++)
+                        {
+                            sum += TensorPrimitives.Dot(
+                                new ReadOnlySpan<T>(rows, (o * len) + (i * wp), g.OW),
+                                new ReadOnlySpan<T>(pad, (c * plane) + ((r + i) * wp) + s, g.OW));
+                        }
+
+                        acc[e] += sum;
+                    }
+                }
+            }
         }
     }
 

@@ -127,6 +127,64 @@ public sealed class ConvPathTests
         }
     }
 
+    [Fact]
+    public void Direct_weight_gradient_with_infinite_or_nan_inputs_matches_im2col()
+    {
+        var gen = new Generator(35);
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+        {
+            var xd = TestUtil.RandnD(gen, 3, 3, 9, 10).ToDoubleArray();
+            xd[0] = double.PositiveInfinity;                       // sample 0, channel 0, row 0, column 0
+            xd[90 + (4 * 10) + 9] = double.NegativeInfinity;       // sample 0, channel 1, row 4, last column
+            xd[(2 * 270) + (2 * 90) + 33] = double.NaN;            // sample 2, channel 2
+            var x = Tensor.FromArray(xd, 3, 3, 9, 10).To(dtype);
+            var w = TestUtil.RandnD(gen, 1, 3, 3, 3).To(dtype);
+            var geo = ConvGeometry.ForConv2d(x, w, null, (1, 1), (1, 1), (1, 1), 1);
+            (dtype == DType.Float32 ? DirectConv.Supports<float>(geo) : DirectConv.Supports<double>(geo)).Should().BeTrue();
+            var gy = TestUtil.RandnD(gen, geo.OutputShape.ToArray()).To(dtype);
+            var direct = Tensor.ConvBackwardWeight(x, gy, geo).ToDoubleArray();
+            Conv2dKernel.DisableDirect = true;
+            double[] lowered;
+            try
+            {
+                lowered = Tensor.ConvBackwardWeight(x, gy, geo).ToDoubleArray();
+            }
+            finally
+            {
+                Conv2dKernel.DisableDirect = false;
+            }
+
+            // Without the NaN sample some taps stay finite and others are ±Inf: the pattern must be the same as im2col's.
+            lowered.Should().Contain(double.NaN);
+            for (int i = 0; i < lowered.Length; i++)
+            {
+                if (double.IsFinite(lowered[i]))
+                {
+                    direct[i].Should().BeApproximately(lowered[i], dtype == DType.Float64 ? 1e-9 : 1e-3, $"tap {i}");
+                }
+                else
+                {
+                    direct[i].Should().Be(lowered[i], $"tap {i}");
+                }
+            }
+
+            var x2 = Tensor.FromArray(xd[..540], 2, 3, 9, 10).To(dtype);
+            var geo2 = geo with { N = 2 };
+            var gy2 = gy.Narrow(0, 0, 2);
+            var d2 = Tensor.ConvBackwardWeight(x2, gy2, geo2).ToDoubleArray();
+            d2.Should().Contain(double.PositiveInfinity).And.Contain(double.NegativeInfinity).And.NotContain(double.NaN);
+            Conv2dKernel.DisableDirect = true;
+            try
+            {
+                Tensor.ConvBackwardWeight(x2, gy2, geo2).ToDoubleArray().Select(double.IsInfinity).Should().Equal(d2.Select(double.IsInfinity));
+            }
+            finally
+            {
+                Conv2dKernel.DisableDirect = false;
+            }
+        }
+    }
+
     private static (Tensor Y, Tensor Dx, Tensor Dw, Tensor Xt) Products(Tensor x, Tensor w, Tensor b, Tensor gy, Tensor bx, int pad, bool direct)
     {
         Conv2dKernel.DisableDirect = !direct;
