@@ -192,7 +192,9 @@ internal static unsafe class DirectConv
             {
                 var pad = ArrayPool<T>.Shared.Rent((g.C * plane) + slack);
                 var rows = ArrayPool<T>.Shared.Rent(g.O * len);
+                var lanes = ArrayPool<T>.Shared.Rent(size * v);   // per-tap vector partial sums of this chunk
                 var acc = partial.AsSpan(i * size, size);
+                lanes.AsSpan(0, size * v).Clear();
                 try
                 {
                     for (int n = n0; n < n1; n++)
@@ -208,26 +210,37 @@ internal static unsafe class DirectConv
                             continue;
                         }
 
-                        for (int o = 0, e = 0; o < g.O; o++)
+                        fixed (T* py = rows, px = pad, pl = lanes, pa = acc)
                         {
-                            var yo = new ReadOnlySpan<T>(rows, o * len, len);
-                            for (int c = 0; c < g.C; c++)
+                            for (int o = 0, e = 0; o < g.O; o++)
                             {
-                                for (int r = 0; r < g.KH; r++)
+                                for (int c = 0; c < g.C; c++)
                                 {
-                                    for (int s = 0; s < g.KW; s++, e++)
+                                    for (int r = 0; r < g.KH; r++, e += g.KW)
                                     {
-                                        acc[e] += TensorPrimitives.Dot(yo, new ReadOnlySpan<T>(pad, (c * plane) + (r * wp) + s, len));
+                                        TapRow<TVec, TV, T>(py + ((nint)o * len), px + ((nint)c * plane) + ((nint)r * wp), len, g.KW, pl + ((nint)e * v), pa + e);
                                     }
                                 }
                             }
                         }
+                    }
+
+                    for (int e = 0; e < size; e++)
+                    {
+                        T t = T.Zero;
+                        for (int l = 0; l < v; l++)
+                        {
+                            t += lanes[(e * v) + l];
+                        }
+
+                        acc[e] += t;
                     }
                 }
                 finally
                 {
                     ArrayPool<T>.Shared.Return(pad);
                     ArrayPool<T>.Shared.Return(rows);
+                    ArrayPool<T>.Shared.Return(lanes);
                 }
             });
 
@@ -241,6 +254,101 @@ internal static unsafe class DirectConv
         finally
         {
             ArrayPool<T>.Shared.Return(partial);
+        }
+    }
+
+    /// <summary>
+    /// For taps s &lt; <paramref name="kw"/>: the vector partial sums <c>lanes[s] += y[e..e+v) · x[s + e..s + e + v)</c> over the
+    /// whole vectors of <paramref name="len"/>, and <c>acc[s] += Σ y[e]·x[s + e]</c> over the remainder. Up to eight taps
+    /// share one load of y (one load per multiply-add instead of two for separate dot products).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TapRow<TVec, TV, T>(T* y, T* x, int len, int kw, T* lanes, T* acc)
+        where TVec : IGemmVector<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int v = TVec.Count, lenV = len - (len % v);
+        for (int s0 = 0; s0 < kw; s0 += 8)
+        {
+            int nt = Math.Min(8, kw - s0);
+            T* q0 = x + s0;
+            T* la = lanes + ((nint)s0 * v);
+            TV a0 = TVec.Load(la), a1 = nt > 1 ? TVec.Load(la + v) : TVec.Zero, a2 = nt > 2 ? TVec.Load(la + (2 * v)) : TVec.Zero;
+            TV a3 = nt > 3 ? TVec.Load(la + (3 * v)) : TVec.Zero, a4 = nt > 4 ? TVec.Load(la + (4 * v)) : TVec.Zero;
+            TV a5 = nt > 5 ? TVec.Load(la + (5 * v)) : TVec.Zero, a6 = nt > 6 ? TVec.Load(la + (6 * v)) : TVec.Zero;
+            TV a7 = nt > 7 ? TVec.Load(la + (7 * v)) : TVec.Zero;
+            for (int e = 0; e < lenV; e += v)
+            {
+                TV yv = TVec.Load(y + e);
+                T* q = q0 + e;
+                a0 = TVec.MulAdd(TVec.Load(q), yv, a0);
+                if (nt > 1)
+                {
+                    a1 = TVec.MulAdd(TVec.Load(q + 1), yv, a1);
+                }
+
+                if (nt > 2)
+                {
+                    a2 = TVec.MulAdd(TVec.Load(q + 2), yv, a2);
+                }
+
+                if (nt > 3)
+                {
+                    a3 = TVec.MulAdd(TVec.Load(q + 3), yv, a3);
+                }
+
+                if (nt > 4)
+                {
+                    a4 = TVec.MulAdd(TVec.Load(q + 4), yv, a4);
+                }
+
+                if (nt > 5)
+                {
+                    a5 = TVec.MulAdd(TVec.Load(q + 5), yv, a5);
+                }
+
+                if (nt > 6)
+                {
+                    a6 = TVec.MulAdd(TVec.Load(q + 6), yv, a6);
+                }
+
+                if (nt > 7)
+                {
+                    a7 = TVec.MulAdd(TVec.Load(q + 7), yv, a7);
+                }
+            }
+
+            TVec.Store(la, a0);
+            StoreIf<TVec, TV, T>(nt > 1, la + v, a1);
+            StoreIf<TVec, TV, T>(nt > 2, la + (2 * v), a2);
+            StoreIf<TVec, TV, T>(nt > 3, la + (3 * v), a3);
+            StoreIf<TVec, TV, T>(nt > 4, la + (4 * v), a4);
+            StoreIf<TVec, TV, T>(nt > 5, la + (5 * v), a5);
+            StoreIf<TVec, TV, T>(nt > 6, la + (6 * v), a6);
+            StoreIf<TVec, TV, T>(nt > 7, la + (7 * v), a7);
+            for (int t = 0; t < nt; t++)
+            {
+                T sum = T.Zero;
+                for (int e = lenV; e < len; e++)
+                {
+                    sum += y[e] * q0[t + e];
+                }
+
+                acc[s0 + t] += sum;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreIf<TVec, TV, T>(bool store, T* p, TV v)
+        where TVec : IGemmVector<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (store)
+        {
+            TVec.Store(p, v);
         }
     }
 
@@ -280,7 +388,8 @@ internal static unsafe class DirectConv
     /// stride <paramref name="ws"/> and plane stride <paramref name="planeS"/> (with slack after the last plane).
     /// Computed on the flat, row-stride-<paramref name="ws"/> output (its columns past <paramref name="wo"/> are
     /// discarded) in blocks of 8 vectors, each the sum over (c, r, s) of a broadcast weight times the source shifted by
-    /// <c>r·ws + s</c>; <paramref name="wide"/> (≥ ho·ws rounded up to 8 vectors) holds one output channel.
+    /// <c>r·ws + s</c>; <paramref name="wide"/> (≥ ho·ws rounded up to 8 vectors, plus slack for the vector-wide row copies)
+/// holds one output channel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Correlate<TVec, TV, T>(
@@ -332,16 +441,26 @@ internal static unsafe class DirectConv
                 TVec.Store(d + (7 * v), a7);
             }
 
+            // Rows in whole vectors (writing past a row into the next, which is written after it), except the very
+            // last row of dst, which may be followed by another thread's sample.
             T* dO = dst + ((nint)o * ho * wo);
+            int bytes = wo * sizeof(T);
             for (int i = 0; i < ho; i++)
             {
-                new ReadOnlySpan<T>(wide + ((nint)i * ws), wo).CopyTo(new Span<T>(dO + ((nint)i * wo), wo));
+                if (o == co - 1 && i == ho - 1)
+                {
+                    new ReadOnlySpan<T>(wide + ((nint)i * ws), wo).CopyTo(new Span<T>(dO + ((nint)i * wo), wo));
+                }
+                else
+                {
+                    Im2Col.CopyWide(ref *(byte*)(dO + ((nint)i * wo)), ref *(byte*)(wide + ((nint)i * ws)), bytes);
+                }
             }
         }
     }
 
     /// <summary>Elements of the wide output buffer of <see cref="Correlate"/>.</summary>
-    private static int WideLength(int ho, int ws, int v) => ((ho * ws) + (8 * v) - 1) / (8 * v) * (8 * v);
+    private static int WideLength(int ho, int ws, int v) => (((ho * ws) + (8 * v) - 1) / (8 * v) * (8 * v)) + Im2Col.Slack;
 
     /// <summary>Zeros after the padded planes, for the vector reads of <see cref="Correlate"/> past their end.</summary>
     private static int SlackLength(int kh, int ws, int v) => ((kh + 1) * ws) + (8 * v);

@@ -17,6 +17,7 @@ public sealed class ConvPathTests
     [InlineData(new[] { 3, 1, 16, 21, 5, 3, 0 })]
     [InlineData(new[] { 2, 2, 13, 30, 2, 4, 3 })]
     [InlineData(new[] { 1, 4, 9, 33, 2, 1, 0 })]
+    [InlineData(new[] { 2, 2, 12, 21, 1, 9, 4 })]   // more than 8 taps per kernel row; rows not a whole number of vectors
     public void Direct_path_matches_reference_and_im2col(int[] cfg)
     {
         foreach (var dtype in new[] { DType.Float64, DType.Float32 })
