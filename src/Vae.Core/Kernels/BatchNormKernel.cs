@@ -247,9 +247,9 @@ internal static unsafe class BatchNormKernel
         ParallelWork.For(parts, t => body(a, (int)((long)a.C * t / parts), (int)((long)a.C * (t + 1) / parts)));
     }
 
-    /// <summary>Σ x.</summary>
+    /// <summary>Σ x (a vector loop that inlines into fully optimised callers, unlike a first-call TensorPrimitives instantiation).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Sum<T>(ReadOnlySpan<T> x)
+    internal static T Sum<T>(ReadOnlySpan<T> x)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T x0 = ref MemoryMarshal.GetReference(x);

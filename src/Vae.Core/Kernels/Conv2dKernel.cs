@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Vae.Core.Kernels;
 
@@ -82,7 +84,7 @@ internal static class Conv2dKernel
                         }
                         else
                         {
-                            TensorPrimitives.Add(src, bias[o], yo);
+                            AddScalar(src, bias[o], yo);
                         }
                     }
                 }
@@ -270,7 +272,7 @@ internal static class Conv2dKernel
         {
             for (int j = 0; j < c; j++)
             {
-                sums[j] += TensorPrimitives.Sum(x.Slice(((i * c) + j) * hw, hw));
+                sums[j] += BatchNormKernel.Sum(x.Slice(((i * c) + j) * hw, hw));
             }
         }
     }
@@ -333,6 +335,29 @@ internal static class Conv2dKernel
 
         var path = (long)m * n * k <= Gemm.SmallWork ? GemmPath.Scalar : Gemm.BestPath;
         Gemm.Run(path, 1, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    }
+
+    /// <summary>y = x + b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScalar<T>(ReadOnlySpan<T> x, T b, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, len = x.Length;
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T y0 = ref MemoryMarshal.GetReference(y);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vb = Vector256.Create(b);
+            for (; i <= len - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                (Vector256.LoadUnsafe(ref x0, (nuint)i) + vb).StoreUnsafe(ref y0, (nuint)i);
+            }
+        }
+
+        for (; i < len; i++)
+        {
+            Unsafe.Add(ref y0, i) = Unsafe.Add(ref x0, i) + b;
+        }
     }
 
     /// <summary>Copies samples <c>n0 .. n0+cnt</c> of y [N, O, P] into <paramref name="dst"/> as [O, cnt·P].</summary>
