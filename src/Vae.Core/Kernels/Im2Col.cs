@@ -122,6 +122,12 @@ internal static class Im2Col
     private static void Split<T>(ReadOnlySpan<T> x, Span<T> phase, ConvGeometry g, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (g.SH == 1 && g.SW == 1 && 2 * g.PW <= Vector256<T>.Count && Vector256.IsHardwareAccelerated)
+        {
+            Pad(x, phase, g, nb);
+            return;
+        }
+
         int hq = Hq(g), wq = Wq(g), hw = g.H * g.W, planeLen = PlaneLength(g);
         for (int plane = 0; plane < nb * g.C; plane++)
         {
@@ -162,6 +168,45 @@ internal static class Im2Col
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The stride-1 <see cref="Split{T}"/>: planes zero-padded by (PH, PW). Each row is copied in whole vectors and then
+    /// a zero vector is stored right after it, which restores the right padding, the next row's left padding and
+    /// whatever the copy wrote past the row (the next row's data is copied after that). Writes may reach 32 bytes past
+    /// the last plane (the phase buffer's <see cref="Slack"/>); the chunk's very last row is copied exactly, so that x is
+    /// never read past its end.
+    /// </summary>
+    private static void Pad<T>(ReadOnlySpan<T> x, Span<T> phase, ConvGeometry g, int nb)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int wq = Wq(g), hw = g.H * g.W, planeLen = PlaneLength(g), planes = nb * g.C, bytes = g.W * Unsafe.SizeOf<T>();
+        int head = (g.PH * wq) + g.PW, tail = (g.PH + g.H) * wq;
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T q0 = ref MemoryMarshal.GetReference(phase);
+        for (int plane = 0; plane < planes; plane++)
+        {
+            ref T d = ref Unsafe.Add(ref q0, (nint)plane * planeLen);
+            ref T src = ref Unsafe.Add(ref x0, (nint)plane * hw);
+            MemoryMarshal.CreateSpan(ref d, head).Clear();
+            for (int ih = 0; ih < g.H; ih++)
+            {
+                ref T dr = ref Unsafe.Add(ref d, head + (ih * wq));
+                ref T sr = ref Unsafe.Add(ref src, ih * g.W);
+                if (plane == planes - 1 && ih == g.H - 1)
+                {
+                    MemoryMarshal.CreateReadOnlySpan(ref sr, g.W).CopyTo(MemoryMarshal.CreateSpan(ref dr, g.W));
+                }
+                else
+                {
+                    CopyWide(ref Unsafe.As<T, byte>(ref dr), ref Unsafe.As<T, byte>(ref sr), bytes);
+                }
+
+                Vector256<T>.Zero.StoreUnsafe(ref Unsafe.Add(ref dr, g.W));
+            }
+
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, tail), planeLen - tail).Clear();
         }
     }
 
