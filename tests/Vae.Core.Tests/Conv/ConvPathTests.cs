@@ -128,6 +128,25 @@ public sealed class ConvPathTests
         }
     }
 
+    // cfg = N, C, H, W, O, kH, kW, padH, padW — stride 1 through im2col (≥ 3 channels on both sides): the padded-copy split.
+    [Theory]
+    [InlineData(new[] { 1, 3, 5, 9, 4, 3, 3, 0, 0 })]     // no padding: the zero store after a row lands in the next plane
+    [InlineData(new[] { 2, 3, 7, 13, 3, 5, 3, 3, 1 })]    // different paddings per axis, odd width
+    [InlineData(new[] { 3, 4, 6, 21, 5, 3, 5, 1, 4 })]    // widest padding the vector path takes for float32
+    [InlineData(new[] { 2, 3, 4, 4, 3, 5, 5, 2, 2 })]
+    public void Stride1_im2col_padding_matches_reference(int[] cfg)
+    {
+        var gen = new Generator(36);
+        var x = TestUtil.RandnD(gen, cfg[0], cfg[1], cfg[2], cfg[3]);
+        var w = TestUtil.RandnD(gen, cfg[4], cfg[1], cfg[5], cfg[6]);
+        var b = TestUtil.RandnD(gen, cfg[4]);
+        (int, int) p = (cfg[7], cfg[8]);
+        var expected = ConvReference.Conv2d(x, w, b, (1, 1), p, (1, 1));
+        x.Conv2d(w, b, (1, 1), p).ShouldMatch(expected, 1e-9);
+        x.Float().Conv2d(w.Float(), b.Float(), (1, 1), p).Double().ShouldMatch(expected, 1e-3);
+        TestUtil.AssertGrad(t => t[0].Conv2d(t[1], t[2], (1, 1), p), x, w, b);
+    }
+
     [Fact]
     public void Direct_weight_gradient_with_infinite_or_nan_inputs_matches_im2col()
     {
