@@ -17,8 +17,8 @@ namespace Vae.Core.Kernels;
 /// <c>xq[j, c, ph, pw, a, b] = xpad[j, c, a·SH + ph, b·SW + pw]</c>. In it, the (kh, kw) block of one sample and channel is
 /// the contiguous-row window <c>xq[j, c, (kh·DH) mod SH, (kw·DW) mod SW, oh + ⌊kh·DH/SH⌋, ow + ⌊kw·DW/SW⌋]</c>, so every
 /// column-matrix row is OH plain row copies without bounds checks, whatever the stride, padding or dilation. Row copies
-/// into the column matrix are vector-wide (they may write up to 32 bytes past a row; later rows overwrite that, and
-/// <see cref="Slack"/> covers the end), row adds in col2im are exact.
+/// into the column matrix are vector-wide (they may read and write up to 63 bytes past a row; later rows overwrite
+/// that, and <see cref="Slack"/> covers the end), row adds in col2im are exact.
 /// </remarks>
 internal static class Im2Col
 {
@@ -41,7 +41,7 @@ internal static class Im2Col
         Split(x.Slice(n0 * g.C * hw, nb * g.C * hw), phase, g, nb);
         phase.Slice(nb * g.C * planeLen, Slack).Clear();
         int p = g.P, ld = nb * p, hq = Hq(g), wq = Wq(g), phasePlane = hq * wq;
-        int bytes = g.OW * Unsafe.SizeOf<T>();
+        int bytes = g.OW * Unsafe.SizeOf<T>(), srcStride = wq * Unsafe.SizeOf<T>(), dstStride = bytes;
         ref T q0 = ref MemoryMarshal.GetReference(phase);
         ref T c0 = ref MemoryMarshal.GetReference(col);
         for (int c = 0, r = 0; c < g.C; c++)
@@ -56,11 +56,29 @@ internal static class Im2Col
                     ref T dRow = ref Unsafe.Add(ref c0, (nint)r * ld);
                     for (int j = 0; j < nb; j++)
                     {
-                        ref T s = ref Unsafe.Add(ref q0, (nint)(j * g.C * planeLen) + srcOff);
-                        ref T d = ref Unsafe.Add(ref dRow, (nint)j * p);
-                        for (int oh = 0; oh < g.OH; oh++)
+                        ref byte s = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref q0, (nint)(j * g.C * planeLen) + srcOff));
+                        ref byte d = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref dRow, (nint)j * p));
+                        if (bytes <= 32)
                         {
-                            CopyWide(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref d, oh * g.OW)), ref Unsafe.As<T, byte>(ref Unsafe.Add(ref s, oh * wq)), bytes);
+                            // One vector per row (the common small-plane case): no inner copy loop.
+                            for (int oh = 0; oh < g.OH; oh++)
+                            {
+                                Vector256.LoadUnsafe(ref s, (nuint)(oh * srcStride)).StoreUnsafe(ref d, (nuint)(oh * dstStride));
+                            }
+                        }
+                        else if (bytes <= 64 && Vector512.IsHardwareAccelerated)
+                        {
+                            for (int oh = 0; oh < g.OH; oh++)
+                            {
+                                Vector512.LoadUnsafe(ref s, (nuint)(oh * srcStride)).StoreUnsafe(ref d, (nuint)(oh * dstStride));
+                            }
+                        }
+                        else
+                        {
+                            for (int oh = 0; oh < g.OH; oh++)
+                            {
+                                CopyWide(ref Unsafe.Add(ref d, oh * dstStride), ref Unsafe.Add(ref s, oh * srcStride), bytes);
+                            }
                         }
                     }
                 }
