@@ -147,6 +147,12 @@ internal static class Im2Col
         }
 
         int hq = Hq(g), wq = Wq(g), hw = g.H * g.W, planeLen = PlaneLength(g);
+        if (StrideTwoSplit.Supports<T>(g))
+        {
+            StrideTwoSplit.Run(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(phase), g, nb, hq, wq);
+            return;
+        }
+
         for (int plane = 0; plane < nb * g.C; plane++)
         {
             var src = x.Slice(plane * hw, hw);

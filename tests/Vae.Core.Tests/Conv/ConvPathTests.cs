@@ -147,6 +147,26 @@ public sealed class ConvPathTests
         TestUtil.AssertGrad(t => t[0].Conv2d(t[1], t[2], (1, 1), p), x, w, b);
     }
 
+    // cfg = N, C, H, W, O, kH, kW, strideH, padH, padW — column stride 2: the float32 split de-interleaves with AVX-512.
+    [Theory]
+    [InlineData(new[] { 3, 3, 28, 28, 4, 5, 5, 2, 2, 2 })]   // the conv VAE's first layer geometry
+    [InlineData(new[] { 1, 3, 9, 41, 3, 3, 4, 1, 3, 0 })]    // phase rows longer than one vector, no column padding, odd width
+    [InlineData(new[] { 2, 4, 11, 7, 3, 5, 3, 3, 1, 1 })]    // row stride 3, narrow planes
+    public void Column_stride2_split_matches_reference(int[] cfg)
+    {
+        var gen = new Generator(37);
+        var x = TestUtil.RandnD(gen, cfg[0], cfg[1], cfg[2], cfg[3]);
+        var w = TestUtil.RandnD(gen, cfg[4], cfg[1], cfg[5], cfg[6]);
+        var b = TestUtil.RandnD(gen, cfg[4]);
+        (int, int) st = (cfg[7], 2), p = (cfg[8], cfg[9]);
+        var geo = ConvGeometry.ForConv2d(x, w, b, st, p, (1, 1), 1);
+        var expected = ConvReference.Conv2d(x, w, b, st, p, (1, 1));
+        x.Float().Conv2d(w.Float(), b.Float(), st, p).Double().ShouldMatch(expected, 1e-3);
+        x.Conv2d(w, b, st, p).ShouldMatch(expected, 1e-9);
+        var gy = TestUtil.RandnD(gen, geo.OutputShape.ToArray());
+        Tensor.ConvBackwardWeight(x.Float(), gy.Float(), geo).Double().ShouldMatch(Tensor.ConvBackwardWeight(x, gy, geo), 1e-3);
+    }
+
     [Fact]
     public void Direct_weight_gradient_with_infinite_or_nan_inputs_matches_im2col()
     {
