@@ -8,7 +8,7 @@ namespace Vae.Benchmarks;
 /// <summary>
 /// A quick timer for the seven convolutions of the h-vae conv VAE (benchmarks/compare/ARCHITECTURES.md, conv-vae) at
 /// batch 256: for each layer the forward, the input gradient (transposed convolution) and the weight gradient,
-/// median of N runs (wall clock), as ms and GFLOP/s (2·N·O·P·C/G·kH·kW per product).
+/// median of N runs (wall clock, each call in a TensorScope so that outputs come from the storage pool as in training), as ms and GFLOP/s (2·N·O·P·C/G·kH·kW per product).
 /// Usage: <c>conv-quick [--runs N] [--batch N] [--dtype f32|f64] [--layer substring]</c>.
 /// Output lines: <c>CONV label product median_ms gflops</c>, then the sum over all layers.
 /// </summary>
@@ -67,17 +67,24 @@ public static class ConvQuick
 
     private static double Report(string label, string product, double flops, int runs, Func<Tensor> f)
     {
+        // Each call in its own TensorScope, as in training: the output's storage comes from the pool, not fresh pages.
         for (int i = 0; i < 3; i++)
         {
-            _ = f();
+            using (TensorScope.Begin())
+            {
+                _ = f();
+            }
         }
 
         var times = new double[runs];
         for (int i = 0; i < runs; i++)
         {
-            long t0 = Stopwatch.GetTimestamp();
-            _ = f();
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            using (TensorScope.Begin())
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                _ = f();
+                times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
         }
 
         Array.Sort(times);

@@ -49,6 +49,8 @@ internal sealed class EpochRunner
         TimeSpan pauseMark = TimeSpan.Zero;
 
         var batchMs = new double[batches];
+        TimeSpan jit0 = System.Runtime.JitInfo.GetCompilationTime(), jitFirst = TimeSpan.Zero;
+        long jitMethods0 = System.Runtime.JitInfo.GetCompiledMethodCount(), jitMethodsFirst = 0;
         long data = 0, forward = 0, backward = 0, step = 0, item = 0;
         double total = 0;
         int count = 0;
@@ -88,6 +90,12 @@ internal sealed class EpochRunner
             step += t4 - t3;
             item += t5 - t4;
             batchMs[i] = Stopwatch.GetElapsedTime(tb, t5).TotalMilliseconds;
+            if (i == 0)
+            {
+                jitFirst = System.Runtime.JitInfo.GetCompilationTime() - jit0;
+                jitMethodsFirst = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods0;
+            }
+
             if (i == warm)
             {
                 allocMark = GC.GetTotalAllocatedBytes(precise: true);
@@ -119,6 +127,10 @@ internal sealed class EpochRunner
             ["batch_ms_median"] = Median(sorted),
             ["batch_ms_mean"] = batchMs.Average(),
             ["first_batch_ms"] = batchMs[0],
+            ["first_batch_jit_ms"] = jitFirst.TotalMilliseconds,       // JIT time (all threads) during the first batch
+            ["first_batch_jit_methods"] = jitMethodsFirst,
+            ["epoch_jit_ms"] = (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalMilliseconds,
+            ["epoch_jit_methods"] = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods0,
             ["sections_ms"] = new JsonObject
             {
                 ["data"] = Ms(data),

@@ -13,9 +13,13 @@ namespace Vae.Core.Kernels;
 /// <c>Σg</c> and <c>Σg·(x − mean)</c> in one pass and <c>dx = γ·istd·(g − Σg/M − (x − mean)·istd²·Σg(x − mean)/M)</c>
 /// in a second.
 /// </summary>
-internal static class BatchNormKernel
+internal static unsafe class BatchNormKernel
 {
+    /// <summary>Elements per worker below which a batch norm runs on one thread.</summary>
+    private const long MinPerThread = 1 << 15;
+
     /// <summary>y = BN(x); writes the batch mean, biased variance and 1/√(var + eps) per channel. gamma/beta empty when not affine.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<T>(
         ReadOnlySpan<T> x, Span<T> y, int n, int c, int s, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T eps,
         Span<T> mean, Span<T> variance, Span<T> invStd)
@@ -41,22 +45,8 @@ internal static class BatchNormKernel
         }
         else
         {
-            for (int i = 0; i < n; i++)
-            {
-                for (int j = 0; j < c; j++)
-                {
-                    mean[j] += TensorPrimitives.Sum(x.Slice(((i * c) + j) * s, s));
-                }
-            }
-
-            TensorPrimitives.Divide(mean, count, mean);
-            for (int i = 0; i < n; i++)
-            {
-                for (int j = 0; j < c; j++)
-                {
-                    variance[j] += SquaredDeviations(x.Slice(((i * c) + j) * s, s), mean[j]);
-                }
-            }
+            ForwardChannels(x, y, n, c, s, gamma, beta, eps, mean, variance, invStd);
+            return;
         }
 
         TensorPrimitives.Divide(variance, count, variance);
@@ -65,7 +55,6 @@ internal static class BatchNormKernel
             invStd[j] = T.One / T.Sqrt(variance[j] + eps);
         }
 
-        if (s == 1)
         {
             // y already holds x − mean.
             Span<T> scale = c <= 256 ? stackalloc T[c] : new T[c];
@@ -84,17 +73,51 @@ internal static class BatchNormKernel
                     TensorPrimitives.Add(row, beta, row);
                 }
             }
-
-            return;
         }
+    }
 
-        for (int i = 0; i < n; i++)
+    /// <summary>The [N, C, S] (S &gt; 1) forward, channels split over the cores (each channel's statistics and output on one thread).</summary>
+    private static void ForwardChannels<T>(
+        ReadOnlySpan<T> x, Span<T> y, int n, int c, int s, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T eps,
+        Span<T> mean, Span<T> variance, Span<T> invStd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* px = x, py = y, pg = gamma, pb = beta, pm = mean, pv = variance, pi = invStd)
         {
-            for (int j = 0; j < c; j++)
+            var a = new Args<T>(px, py, null, pg, pb, pm, pv, pi, null, null, n, c, s, eps);
+            RunChannels(a, static (a, j0, j1) => ForwardRange(a, j0, j1));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRange<T>(Args<T> a, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = a.N, c = a.C, s = a.S;
+        T count = T.CreateChecked((long)n * s);
+        for (int j = j0; j < j1; j++)
+        {
+            T sum = T.Zero;
+            for (int i = 0; i < n; i++)
             {
-                int off = ((i * c) + j) * s;
-                T sc = gamma.IsEmpty ? invStd[j] : gamma[j] * invStd[j];
-                Affine(x.Slice(off, s), mean[j], sc, beta.IsEmpty ? T.Zero : beta[j], y.Slice(off, s));
+                sum += Sum(new ReadOnlySpan<T>(a.X + ((((long)i * c) + j) * s), s));
+            }
+
+            T m = sum / count, sq = T.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                sq += SquaredDeviations(new ReadOnlySpan<T>(a.X + ((((long)i * c) + j) * s), s), m);
+            }
+
+            T v = sq / count, istd = T.One / T.Sqrt(v + a.Eps);
+            a.Mean[j] = m;
+            a.Variance[j] = v;
+            a.InvStd[j] = istd;
+            T sc = a.Gamma is null ? istd : a.Gamma[j] * istd, b = a.Beta is null ? T.Zero : a.Beta[j];
+            for (int i = 0; i < n; i++)
+            {
+                long off = (((long)i * c) + j) * s;
+                Affine(new ReadOnlySpan<T>(a.X + off, s), m, sc, b, new Span<T>(a.Y + off, s));
             }
         }
     }
@@ -103,6 +126,7 @@ internal static class BatchNormKernel
     /// The gradients of <see cref="Forward{T}"/> for output gradient g: dx (when <paramref name="dx"/> is not empty),
     /// dγ = Σ g·(x − mean)·istd (when <paramref name="dGamma"/> is not empty) and dβ = Σ g (into <paramref name="dBeta"/>, always).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<T>(
         ReadOnlySpan<T> x, ReadOnlySpan<T> g, int n, int c, int s, ReadOnlySpan<T> gamma, ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd,
         Span<T> dx, Span<T> dGamma, Span<T> dBeta)
@@ -124,16 +148,13 @@ internal static class BatchNormKernel
         }
         else
         {
-            for (int i = 0; i < n; i++)
+            fixed (T* px = x, pgr = g, pga = gamma, pm = mean, pi = invStd, pdx = dx, pdg = dGamma, pdb = dBeta)
             {
-                for (int j = 0; j < c; j++)
-                {
-                    int off = ((i * c) + j) * s;
-                    var (sg, sgd) = SumAndDot(g.Slice(off, s), x.Slice(off, s), mean[j]);
-                    dBeta[j] += sg;
-                    sgx[j] += sgd;
-                }
+                var a = new Args<T>(px, null, pgr, pga, null, pm, null, pi, pdx, pdg, n, c, s, default) { DBeta = pdb };
+                RunChannels(a, static (a, j0, j1) => BackwardRange(a, j0, j1));
             }
+
+            return;
         }
 
         if (!dGamma.IsEmpty)
@@ -157,7 +178,6 @@ internal static class BatchNormKernel
             k3[j] = k1[j] * invStd[j] * invStd[j] * sgx[j] / count;
         }
 
-        if (s == 1)
         {
             var tmp = new T[c];
             for (int i = 0; i < n; i++)
@@ -169,21 +189,103 @@ internal static class BatchNormKernel
                 TensorPrimitives.Subtract(row, tmp, row);
                 TensorPrimitives.Subtract(row, k2, row);
             }
-
-            return;
         }
+    }
 
-        for (int i = 0; i < n; i++)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardRange<T>(Args<T> a, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = a.N, c = a.C, s = a.S;
+        T count = T.CreateChecked((long)n * s);
+        for (int j = j0; j < j1; j++)
         {
-            for (int j = 0; j < c; j++)
+            T m = a.Mean[j], sg = T.Zero, sgx = T.Zero;
+            for (int i = 0; i < n; i++)
             {
-                int off = ((i * c) + j) * s;
-                InputGrad(g.Slice(off, s), x.Slice(off, s), mean[j], k1[j], k2[j], k3[j], dx.Slice(off, s));
+                long off = (((long)i * c) + j) * s;
+                var (s1, s2) = SumAndDot(new ReadOnlySpan<T>(a.G + off, s), new ReadOnlySpan<T>(a.X + off, s), m);
+                sg += s1;
+                sgx += s2;
+            }
+
+            T istd = a.InvStd[j];
+            a.DBeta[j] = sg;
+            if (a.DGamma is not null)
+            {
+                a.DGamma[j] = sgx * istd;
+            }
+
+            if (a.Dx is null)
+            {
+                continue;
+            }
+
+            // dx = k1·g − k3·(x − mean) − k2 with k1 = γ·istd, k2 = k1·Σg/M, k3 = k1·istd²·Σg(x − mean)/M.
+            T k1 = a.Gamma is null ? istd : a.Gamma[j] * istd, k2 = k1 * sg / count, k3 = k1 * istd * istd * sgx / count;
+            for (int i = 0; i < n; i++)
+            {
+                long off = (((long)i * c) + j) * s;
+                InputGrad(new ReadOnlySpan<T>(a.G + off, s), new ReadOnlySpan<T>(a.X + off, s), m, k1, k2, k3, new Span<T>(a.Dx + off, s));
             }
         }
     }
 
+    /// <summary>Runs body(a, j0, j1) over channel ranges, on both cores when the tensor is large enough and has several channels.</summary>
+    private static void RunChannels<T>(Args<T> a, Action<Args<T>, int, int> body)
+        where T : unmanaged
+    {
+        int threads = Math.Min(a.C, ParallelWork.ThreadsFor((long)a.N * a.C * a.S, MinPerThread));
+        if (threads <= 1)
+        {
+            body(a, 0, a.C);
+            return;
+        }
+
+        // A few ranges per worker, so that a late helper thread still finds work.
+        int parts = Math.Min(a.C, 2 * threads);
+        ParallelWork.For(parts, t => body(a, (int)((long)a.C * t / parts), (int)((long)a.C * (t + 1) / parts)));
+    }
+
+    /// <summary>Σ x (a vector loop that inlines into fully optimised callers, unlike a first-call TensorPrimitives instantiation).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Sum<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        int i = 0, len = x.Length;
+        T sum = T.Zero;
+        if (Vector512.IsHardwareAccelerated && len >= Vector512<T>.Count)
+        {
+            var acc = Vector512<T>.Zero;
+            for (; i <= len - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                acc += Vector512.LoadUnsafe(ref x0, (nuint)i);
+            }
+
+            sum = Vector512.Sum(acc);
+        }
+        else if (Vector256.IsHardwareAccelerated && len >= Vector256<T>.Count)
+        {
+            var acc = Vector256<T>.Zero;
+            for (; i <= len - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                acc += Vector256.LoadUnsafe(ref x0, (nuint)i);
+            }
+
+            sum = Vector256.Sum(acc);
+        }
+
+        for (; i < len; i++)
+        {
+            sum += Unsafe.Add(ref x0, i);
+        }
+
+        return sum;
+    }
+
     /// <summary>Σ (x − m)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T SquaredDeviations<T>(ReadOnlySpan<T> x, T m)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -225,6 +327,7 @@ internal static class BatchNormKernel
     }
 
     /// <summary>(Σ g, Σ g·(x − m)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (T Sum, T Dot) SumAndDot<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, T m)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -272,6 +375,7 @@ internal static class BatchNormKernel
     }
 
     /// <summary>y = (x − m)·sc + b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Affine<T>(ReadOnlySpan<T> x, T m, T sc, T b, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -302,6 +406,7 @@ internal static class BatchNormKernel
     }
 
     /// <summary>dx = k1·g − k3·(x − m) − k2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void InputGrad<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, T m, T k1, T k2, T k3, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -332,5 +437,16 @@ internal static class BatchNormKernel
         {
             Unsafe.Add(ref d0, i) = (k1 * Unsafe.Add(ref g0, i)) - (k3 * (Unsafe.Add(ref x0, i) - m)) - k2;
         }
+    }
+
+    /// <summary>Pinned operands of one [N, C, S] batch norm (null where absent), shared by the channel-range workers.</summary>
+    private readonly struct Args<T>(T* x, T* y, T* g, T* gamma, T* beta, T* mean, T* variance, T* invStd, T* dx, T* dGamma, int n, int c, int s, T eps)
+        where T : unmanaged
+    {
+        public readonly T* X = x, Y = y, G = g, Gamma = gamma, Beta = beta, Mean = mean, Variance = variance, InvStd = invStd, Dx = dx, DGamma = dGamma;
+        public readonly int N = n, C = c, S = s;
+        public readonly T Eps = eps;
+
+        public T* DBeta { get; init; }
     }
 }

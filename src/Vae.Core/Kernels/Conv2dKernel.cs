@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Vae.Core.Kernels;
 
@@ -30,7 +33,7 @@ internal static class Conv2dKernel
     [ThreadStatic]
     internal static bool DisableDirect;
 
-    /// <summary>Test hook: when true on this thread, stride-1 transposed convolutions use col2im instead of <see cref="AsForward"/>.</summary>
+    /// <summary>Test hook: when true on this thread, transposed convolutions use col2im instead of <see cref="AsForward"/> (stride 1) or <see cref="PhaseTranspose"/> (strided).</summary>
     [ThreadStatic]
     internal static bool DisableGatherTranspose;
 
@@ -51,7 +54,7 @@ internal static class Conv2dKernel
 
         var (nb, chunks, parallel) = Plan<T>(g);
         int p = g.P, og = g.Og, k = g.K, rows = g.C * g.KH * g.KW;
-        Body(chunks, parallel, i =>
+        Body(chunks, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int i) =>
         {
             int n0 = i * nb, cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
             var col = ArrayPool<T>.Shared.Rent((rows * ld) + Im2Col.Slack);
@@ -81,7 +84,7 @@ internal static class Conv2dKernel
                         }
                         else
                         {
-                            TensorPrimitives.Add(src, bias[o], yo);
+                            AddScalar(src, bias[o], yo);
                         }
                     }
                 }
@@ -110,6 +113,12 @@ internal static class Conv2dKernel
         if (!DisableDirect && DirectConv.Supports<T>(g))
         {
             DirectConv.BackwardData(y, w, bias, x, g);
+            return;
+        }
+
+        if (!DisableGatherTranspose && PhaseTranspose.Supports(g))
+        {
+            PhaseTranspose.Run(y, w, bias, x, g);
             return;
         }
 
@@ -144,7 +153,7 @@ internal static class Conv2dKernel
 
         var (nb, chunks, parallel) = Plan<T>(g);
         int p = g.P, og = g.Og, k = g.K, rows = g.C * g.KH * g.KW;
-        Body(chunks, parallel, i =>
+        Body(chunks, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int i) =>
         {
             int n0 = i * nb, cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
             var col = ArrayPool<T>.Shared.Rent(Math.Max(1, rows * ld));
@@ -195,7 +204,7 @@ internal static class Conv2dKernel
         var partial = chunks > 1 ? ArrayPool<T>.Shared.Rent((chunks - 1) * size) : null;
         try
         {
-            Body(chunks, parallel, i =>
+            Body(chunks, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int i) =>
             {
                 int n0 = i * nb, cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
                 var col = ArrayPool<T>.Shared.Rent((rows * ld) + Im2Col.Slack);
@@ -255,6 +264,7 @@ internal static class Conv2dKernel
     }
 
     /// <summary>sums [C] += x [N, C, HW] summed over N and HW.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ChannelSum<T>(ReadOnlySpan<T> x, Span<T> sums, int n, int c, int hw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -262,7 +272,7 @@ internal static class Conv2dKernel
         {
             for (int j = 0; j < c; j++)
             {
-                sums[j] += TensorPrimitives.Sum(x.Slice(((i * c) + j) * hw, hw));
+                sums[j] += BatchNormKernel.Sum(x.Slice(((i * c) + j) * hw, hw));
             }
         }
     }
@@ -272,7 +282,7 @@ internal static class Conv2dKernel
     /// One chunk's column matrix stays within <see cref="ColumnBudgetBytes"/>; with more than one worker the batch is
     /// cut into at least two chunks per worker, so that a late helper thread still finds work.
     /// </summary>
-    private static (int Nb, int Chunks, bool Parallel) Plan<T>(ConvGeometry g)
+    internal static (int Nb, int Chunks, bool Parallel) Plan<T>(ConvGeometry g)
         where T : unmanaged
     {
         int n = Math.Max(1, g.N);
@@ -297,7 +307,7 @@ internal static class Conv2dKernel
     }
 
     /// <summary>Runs body(0..chunks-1), spread over the cores when <paramref name="parallel"/>.</summary>
-    private static void Body(int chunks, bool parallel, Action<int> body)
+    internal static void Body(int chunks, bool parallel, Action<int> body)
     {
         if (parallel)
         {
@@ -312,7 +322,7 @@ internal static class Conv2dKernel
     }
 
     /// <summary>A GEMM on the calling thread only (inside a parallel chunk) or with the automatic thread count.</summary>
-    private static void RunGemm<T>(
+    internal static void RunGemm<T>(
         bool insideParallel, bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -327,7 +337,31 @@ internal static class Conv2dKernel
         Gemm.Run(path, 1, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 
+    /// <summary>y = x + b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScalar<T>(ReadOnlySpan<T> x, T b, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, len = x.Length;
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T y0 = ref MemoryMarshal.GetReference(y);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vb = Vector256.Create(b);
+            for (; i <= len - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                (Vector256.LoadUnsafe(ref x0, (nuint)i) + vb).StoreUnsafe(ref y0, (nuint)i);
+            }
+        }
+
+        for (; i < len; i++)
+        {
+            Unsafe.Add(ref y0, i) = Unsafe.Add(ref x0, i) + b;
+        }
+    }
+
     /// <summary>Copies samples <c>n0 .. n0+cnt</c> of y [N, O, P] into <paramref name="dst"/> as [O, cnt·P].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<T> Gather<T>(T[] y, T[] dst, ConvGeometry g, int n0, int cnt)
     {
         int p = g.P, ld = cnt * p;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Vae.Core.Kernels;
@@ -16,10 +17,11 @@ namespace Vae.Core.Kernels;
 /// </summary>
 /// <remarks>
 /// Padded planes have vector slack at their end: vector loads may run past a row (into the next row or the slack); the
-/// lanes this affects are either discarded (forward, data gradient) or multiplied by zero lanes (weight gradient).
+/// lanes this affects are either discarded (forward, data gradient) or multiplied by zero lanes (weight gradient; a
+/// sample with non-finite inputs takes exact per-row dot products there, since 0·Inf would be NaN).
 /// Samples are processed in chunks drawn by <see cref="ParallelWork.For"/>.
 /// </remarks>
-internal static unsafe class DirectConv
+internal static unsafe partial class DirectConv
 {
     /// <summary>Whether this path handles the geometry (stride 1, no dilation or groups, padding below the kernel size, ≤ 2 channels on a side, rows at least half a vector wide).</summary>
     public static bool Supports<T>(ConvGeometry g)
@@ -97,7 +99,7 @@ internal static unsafe class DirectConv
     {
         int v = TVec.Count, hp = g.H + (2 * g.PH), wp = g.W + (2 * g.PW), plane = hp * wp, hw = g.H * g.W, p = g.P;
         int slack = SlackLength(g.KH, wp, v);
-        ForChunks(g, (n0, n1) =>
+        ForChunks(g, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int n0, int n1) =>
         {
             var pad = ArrayPool<T>.Shared.Rent((g.C * plane) + slack);
             var wide = ArrayPool<T>.Shared.Rent(WideLength(g.OH, wp, v));
@@ -143,7 +145,7 @@ internal static unsafe class DirectConv
 
         try
         {
-            ForChunks(g, (n0, n1) =>
+            ForChunks(g, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int n0, int n1) =>
             {
                 var pad = ArrayPool<T>.Shared.Rent((g.O * plane) + slack);
                 var wide = ArrayPool<T>.Shared.Rent(WideLength(g.H, wd, v));
@@ -186,37 +188,59 @@ internal static unsafe class DirectConv
         try
         {
             partial.AsSpan(0, chunks * size).Clear();
-            ParallelChunks(g, chunks, (i, n0, n1) =>
+            ParallelChunks(g, chunks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int i, int n0, int n1) =>
             {
                 var pad = ArrayPool<T>.Shared.Rent((g.C * plane) + slack);
                 var rows = ArrayPool<T>.Shared.Rent(g.O * len);
+                var lanes = ArrayPool<T>.Shared.Rent(size * v);   // per-tap vector partial sums of this chunk
                 var acc = partial.AsSpan(i * size, size);
+                lanes.AsSpan(0, size * v).Clear();
                 try
                 {
                     for (int n = n0; n < n1; n++)
                     {
-                        PadPlanes(x.AsSpan(n * g.C * hw, g.C * hw), pad, g.C, g.H, g.W, g.PH, g.PW, hp, wp, slack);
+                        var xs = x.AsSpan(n * g.C * hw, g.C * hw);
+                        PadPlanes(xs, pad, g.C, g.H, g.W, g.PH, g.PW, hp, wp, slack);
                         PadPlanes(y.AsSpan(n * g.O * p, g.O * p), rows, g.O, g.OH, g.OW, 0, 0, g.OH, wp, 0);
-                        for (int o = 0, e = 0; o < g.O; o++)
+                        if (!T.IsFinite(TensorPrimitives.Sum<T>(xs)))
                         {
-                            var yo = new ReadOnlySpan<T>(rows, o * len, len);
-                            for (int c = 0; c < g.C; c++)
+                            // ±Inf or NaN in this sample: the flat dot products below would multiply the zero lanes past
+                            // each output row by x values that this tap never meets (0·Inf = NaN). Row by row instead.
+                            ExactRows(pad, rows, acc, g, wp, plane, len);
+                            continue;
+                        }
+
+                        fixed (T* py = rows, px = pad, pl = lanes, pa = acc)
+                        {
+                            for (int o = 0, e = 0; o < g.O; o++)
                             {
-                                for (int r = 0; r < g.KH; r++)
+                                for (int c = 0; c < g.C; c++)
                                 {
-                                    for (int s = 0; s < g.KW; s++, e++)
+                                    for (int r = 0; r < g.KH; r++, e += g.KW)
                                     {
-                                        acc[e] += TensorPrimitives.Dot(yo, new ReadOnlySpan<T>(pad, (c * plane) + (r * wp) + s, len));
+                                        TapRow<TVec, TV, T>(py + ((nint)o * len), px + ((nint)c * plane) + ((nint)r * wp), len, g.KW, pl + ((nint)e * v), pa + e);
                                     }
                                 }
                             }
                         }
+                    }
+
+                    for (int e = 0; e < size; e++)
+                    {
+                        T t = T.Zero;
+                        for (int l = 0; l < v; l++)
+                        {
+                            t += lanes[(e * v) + l];
+                        }
+
+                        acc[e] += t;
                     }
                 }
                 finally
                 {
                     ArrayPool<T>.Shared.Return(pad);
                     ArrayPool<T>.Shared.Return(rows);
+                    ArrayPool<T>.Shared.Return(lanes);
                 }
             });
 
@@ -238,8 +262,10 @@ internal static unsafe class DirectConv
     /// stride <paramref name="ws"/> and plane stride <paramref name="planeS"/> (with slack after the last plane).
     /// Computed on the flat, row-stride-<paramref name="ws"/> output (its columns past <paramref name="wo"/> are
     /// discarded) in blocks of 8 vectors, each the sum over (c, r, s) of a broadcast weight times the source shifted by
-    /// <c>r·ws + s</c>; <paramref name="wide"/> (≥ ho·ws rounded up to 8 vectors) holds one output channel.
+    /// <c>r·ws + s</c>; <paramref name="wide"/> (≥ ho·ws rounded up to 8 vectors, plus slack for the vector-wide row copies)
+/// holds one output channel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Correlate<TVec, TV, T>(
         T* src, int ci, int ws, int planeS, T* k, int co, int kh, int kw, T* dst, int ho, int wo, T* bias, T* wide)
         where TVec : IGemmVector<TV, T>
@@ -289,16 +315,26 @@ internal static unsafe class DirectConv
                 TVec.Store(d + (7 * v), a7);
             }
 
+            // Rows in whole vectors (writing past a row into the next, which is written after it), except the very
+            // last row of dst, which may be followed by another thread's sample.
             T* dO = dst + ((nint)o * ho * wo);
+            int bytes = wo * sizeof(T);
             for (int i = 0; i < ho; i++)
             {
-                new ReadOnlySpan<T>(wide + ((nint)i * ws), wo).CopyTo(new Span<T>(dO + ((nint)i * wo), wo));
+                if (o == co - 1 && i == ho - 1)
+                {
+                    new ReadOnlySpan<T>(wide + ((nint)i * ws), wo).CopyTo(new Span<T>(dO + ((nint)i * wo), wo));
+                }
+                else
+                {
+                    Im2Col.CopyWide(ref *(byte*)(dO + ((nint)i * wo)), ref *(byte*)(wide + ((nint)i * ws)), bytes);
+                }
             }
         }
     }
 
     /// <summary>Elements of the wide output buffer of <see cref="Correlate"/>.</summary>
-    private static int WideLength(int ho, int ws, int v) => ((ho * ws) + (8 * v) - 1) / (8 * v) * (8 * v);
+    private static int WideLength(int ho, int ws, int v) => (((ho * ws) + (8 * v) - 1) / (8 * v) * (8 * v)) + Im2Col.Slack;
 
     /// <summary>Zeros after the padded planes, for the vector reads of <see cref="Correlate"/> past their end.</summary>
     private static int SlackLength(int kh, int ws, int v) => ((kh + 1) * ws) + (8 * v);
@@ -307,6 +343,7 @@ internal static unsafe class DirectConv
     /// planes [count, h, w] → dst [count, hp, wp] with each plane at row offset <paramref name="top"/> and column offset
     /// <paramref name="left"/>, zeros elsewhere, then <paramref name="slack"/> zeros.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PadPlanes<T>(ReadOnlySpan<T> planes, Span<T> dst, int count, int h, int w, int top, int left, int hp, int wp, int slack)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -17,8 +17,8 @@ namespace Vae.Core.Kernels;
 /// <c>xq[j, c, ph, pw, a, b] = xpad[j, c, a·SH + ph, b·SW + pw]</c>. In it, the (kh, kw) block of one sample and channel is
 /// the contiguous-row window <c>xq[j, c, (kh·DH) mod SH, (kw·DW) mod SW, oh + ⌊kh·DH/SH⌋, ow + ⌊kw·DW/SW⌋]</c>, so every
 /// column-matrix row is OH plain row copies without bounds checks, whatever the stride, padding or dilation. Row copies
-/// into the column matrix are vector-wide (they may write up to 32 bytes past a row; later rows overwrite that, and
-/// <see cref="Slack"/> covers the end), row adds in col2im are exact.
+/// into the column matrix are vector-wide (they may read and write up to 63 bytes past a row; later rows overwrite
+/// that, and <see cref="Slack"/> covers the end), row adds in col2im are exact.
 /// </remarks>
 internal static class Im2Col
 {
@@ -33,6 +33,7 @@ internal static class Im2Col
     /// <paramref name="col"/> (length ≥ rows·nb·P + <see cref="Slack"/>), using <paramref name="phase"/>
     /// (length ≥ <see cref="PhaseLength"/> + <see cref="Slack"/>) as scratch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill<T>(ReadOnlySpan<T> x, Span<T> col, Span<T> phase, ConvGeometry g, int n0, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -40,7 +41,7 @@ internal static class Im2Col
         Split(x.Slice(n0 * g.C * hw, nb * g.C * hw), phase, g, nb);
         phase.Slice(nb * g.C * planeLen, Slack).Clear();
         int p = g.P, ld = nb * p, hq = Hq(g), wq = Wq(g), phasePlane = hq * wq;
-        int bytes = g.OW * Unsafe.SizeOf<T>();
+        int bytes = g.OW * Unsafe.SizeOf<T>(), srcStride = wq * Unsafe.SizeOf<T>(), dstStride = bytes;
         ref T q0 = ref MemoryMarshal.GetReference(phase);
         ref T c0 = ref MemoryMarshal.GetReference(col);
         for (int c = 0, r = 0; c < g.C; c++)
@@ -55,11 +56,29 @@ internal static class Im2Col
                     ref T dRow = ref Unsafe.Add(ref c0, (nint)r * ld);
                     for (int j = 0; j < nb; j++)
                     {
-                        ref T s = ref Unsafe.Add(ref q0, (nint)(j * g.C * planeLen) + srcOff);
-                        ref T d = ref Unsafe.Add(ref dRow, (nint)j * p);
-                        for (int oh = 0; oh < g.OH; oh++)
+                        ref byte s = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref q0, (nint)(j * g.C * planeLen) + srcOff));
+                        ref byte d = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref dRow, (nint)j * p));
+                        if (bytes <= 32)
                         {
-                            CopyWide(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref d, oh * g.OW)), ref Unsafe.As<T, byte>(ref Unsafe.Add(ref s, oh * wq)), bytes);
+                            // One vector per row (the common small-plane case): no inner copy loop.
+                            for (int oh = 0; oh < g.OH; oh++)
+                            {
+                                Vector256.LoadUnsafe(ref s, (nuint)(oh * srcStride)).StoreUnsafe(ref d, (nuint)(oh * dstStride));
+                            }
+                        }
+                        else if (bytes <= 64 && Vector512.IsHardwareAccelerated)
+                        {
+                            for (int oh = 0; oh < g.OH; oh++)
+                            {
+                                Vector512.LoadUnsafe(ref s, (nuint)(oh * srcStride)).StoreUnsafe(ref d, (nuint)(oh * dstStride));
+                            }
+                        }
+                        else
+                        {
+                            for (int oh = 0; oh < g.OH; oh++)
+                            {
+                                CopyWide(ref Unsafe.Add(ref d, oh * dstStride), ref Unsafe.Add(ref s, oh * srcStride), bytes);
+                            }
                         }
                     }
                 }
@@ -72,6 +91,7 @@ internal static class Im2Col
     /// matrix <c>[C·KH·KW, nb·P]</c> (every entry added back onto the input position it came from), using
     /// <paramref name="phase"/> (length ≥ <see cref="PhaseLength"/>) as scratch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Accumulate<T>(ReadOnlySpan<T> col, Span<T> x, Span<T> phase, ReadOnlySpan<T> bias, ConvGeometry g, int n0, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -116,10 +136,23 @@ internal static class Im2Col
     private static int PlaneLength(ConvGeometry g) => g.SH * g.SW * Hq(g) * Wq(g);
 
     /// <summary>x [nb, C, H, W] → phase buffer [nb, C, SH, SW, Hq, Wq] (zero padding included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Split<T>(ReadOnlySpan<T> x, Span<T> phase, ConvGeometry g, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (g.SH == 1 && g.SW == 1 && 2 * g.PW <= Vector256<T>.Count && Vector256.IsHardwareAccelerated)
+        {
+            Pad(x, phase, g, nb);
+            return;
+        }
+
         int hq = Hq(g), wq = Wq(g), hw = g.H * g.W, planeLen = PlaneLength(g);
+        if (StrideTwoSplit.Supports<T>(g))
+        {
+            StrideTwoSplit.Run(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(phase), g, nb, hq, wq);
+            return;
+        }
+
         for (int plane = 0; plane < nb * g.C; plane++)
         {
             var src = x.Slice(plane * hw, hw);
@@ -148,9 +181,12 @@ internal static class Im2Col
                         }
                         else
                         {
+                            // In range by construction (ValidRange): no bounds checks in the strided copy.
+                            ref T s0 = ref MemoryMarshal.GetReference(srcRow);
+                            ref T d0 = ref MemoryMarshal.GetReference(row);
                             for (int b = lo, iw = (lo * g.SW) + pw - g.PW; b < hi; b++, iw += g.SW)
                             {
-                                row[b] = srcRow[iw];
+                                Unsafe.Add(ref d0, b) = Unsafe.Add(ref s0, iw);
                             }
                         }
                     }
@@ -159,7 +195,47 @@ internal static class Im2Col
         }
     }
 
+    /// <summary>
+    /// The stride-1 <see cref="Split{T}"/>: planes zero-padded by (PH, PW). Each row is copied in whole vectors and then
+    /// a zero vector is stored right after it, which restores the right padding, the next row's left padding and
+    /// whatever the copy wrote past the row (the next row's data is copied after that). Writes may reach 32 bytes past
+    /// the last plane (the phase buffer's <see cref="Slack"/>); the chunk's very last row is copied exactly, so that x is
+    /// never read past its end.
+    /// </summary>
+    private static void Pad<T>(ReadOnlySpan<T> x, Span<T> phase, ConvGeometry g, int nb)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int wq = Wq(g), hw = g.H * g.W, planeLen = PlaneLength(g), planes = nb * g.C, bytes = g.W * Unsafe.SizeOf<T>();
+        int head = (g.PH * wq) + g.PW, tail = (g.PH + g.H) * wq;
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T q0 = ref MemoryMarshal.GetReference(phase);
+        for (int plane = 0; plane < planes; plane++)
+        {
+            ref T d = ref Unsafe.Add(ref q0, (nint)plane * planeLen);
+            ref T src = ref Unsafe.Add(ref x0, (nint)plane * hw);
+            MemoryMarshal.CreateSpan(ref d, head).Clear();
+            for (int ih = 0; ih < g.H; ih++)
+            {
+                ref T dr = ref Unsafe.Add(ref d, head + (ih * wq));
+                ref T sr = ref Unsafe.Add(ref src, ih * g.W);
+                if (plane == planes - 1 && ih == g.H - 1)
+                {
+                    MemoryMarshal.CreateReadOnlySpan(ref sr, g.W).CopyTo(MemoryMarshal.CreateSpan(ref dr, g.W));
+                }
+                else
+                {
+                    CopyWide(ref Unsafe.As<T, byte>(ref dr), ref Unsafe.As<T, byte>(ref sr), bytes);
+                }
+
+                Vector256<T>.Zero.StoreUnsafe(ref Unsafe.Add(ref dr, g.W));
+            }
+
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, tail), planeLen - tail).Clear();
+        }
+    }
+
     /// <summary>x [nb, C, H, W] = bias[c] (or 0) + the interior of the phase buffer [nb, C, SH, SW, Hq, Wq] (the adjoint of <see cref="Split{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Merge<T>(ReadOnlySpan<T> phase, Span<T> x, ReadOnlySpan<T> bias, ConvGeometry g, int nb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -177,9 +253,11 @@ internal static class Im2Col
                 {
                     var sRow = src.Slice(((((ph * g.SW) + pw) * hq) + a) * wq, wq);
                     var (lo, hi) = ValidRange(pw - g.PW, g.SW, g.W, wq);
+                    ref T s0 = ref MemoryMarshal.GetReference(sRow);
+                    ref T d0 = ref MemoryMarshal.GetReference(dRow);
                     for (int b = lo, iw = (lo * g.SW) + pw - g.PW; b < hi; b++, iw += g.SW)
                     {
-                        dRow[iw] = sRow[b] + b0;
+                        Unsafe.Add(ref d0, iw) = Unsafe.Add(ref s0, b) + b0;
                     }
                 }
             }
@@ -200,7 +278,7 @@ internal static class Im2Col
 
     /// <summary>Copies <paramref name="bytes"/> bytes in 32-byte vectors, so up to 31 bytes past the end are read and written too.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyWide(ref byte dst, ref byte src, int bytes)
+    internal static void CopyWide(ref byte dst, ref byte src, int bytes)
     {
         int i = 0;
         do

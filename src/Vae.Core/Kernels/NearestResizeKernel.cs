@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Vae.Core.Kernels;
 
@@ -105,6 +106,7 @@ internal static class NearestResizeKernel
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardPlanes<T>(T[] xArr, T[] yArr, Geometry g, int[] rows, int[] cols, int p0, int p1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -133,6 +135,7 @@ internal static class NearestResizeKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AdjointPlanes<T>(T[] yArr, T[] xArr, Geometry g, int[] rows, int[] cols, int p0, int p1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -17,6 +17,7 @@ public sealed class ConvPathTests
     [InlineData(new[] { 3, 1, 16, 21, 5, 3, 0 })]
     [InlineData(new[] { 2, 2, 13, 30, 2, 4, 3 })]
     [InlineData(new[] { 1, 4, 9, 33, 2, 1, 0 })]
+    [InlineData(new[] { 2, 2, 12, 21, 1, 9, 4 })]   // more than 8 taps per kernel row; rows not a whole number of vectors
     public void Direct_path_matches_reference_and_im2col(int[] cfg)
     {
         foreach (var dtype in new[] { DType.Float64, DType.Float32 })
@@ -124,6 +125,103 @@ public sealed class ConvPathTests
         finally
         {
             Conv2dKernel.DisableGatherTranspose = false;
+        }
+    }
+
+    // cfg = N, C, H, W, O, kH, kW, padH, padW — stride 1 through im2col (≥ 3 channels on both sides): the padded-copy split.
+    [Theory]
+    [InlineData(new[] { 1, 3, 5, 9, 4, 3, 3, 0, 0 })]     // no padding: the zero store after a row lands in the next plane
+    [InlineData(new[] { 2, 3, 7, 13, 3, 5, 3, 3, 1 })]    // different paddings per axis, odd width
+    [InlineData(new[] { 3, 4, 6, 21, 5, 3, 5, 1, 4 })]    // widest padding the vector path takes for float32
+    [InlineData(new[] { 2, 3, 4, 4, 3, 5, 5, 2, 2 })]
+    public void Stride1_im2col_padding_matches_reference(int[] cfg)
+    {
+        var gen = new Generator(36);
+        var x = TestUtil.RandnD(gen, cfg[0], cfg[1], cfg[2], cfg[3]);
+        var w = TestUtil.RandnD(gen, cfg[4], cfg[1], cfg[5], cfg[6]);
+        var b = TestUtil.RandnD(gen, cfg[4]);
+        (int, int) p = (cfg[7], cfg[8]);
+        var expected = ConvReference.Conv2d(x, w, b, (1, 1), p, (1, 1));
+        x.Conv2d(w, b, (1, 1), p).ShouldMatch(expected, 1e-9);
+        x.Float().Conv2d(w.Float(), b.Float(), (1, 1), p).Double().ShouldMatch(expected, 1e-3);
+        TestUtil.AssertGrad(t => t[0].Conv2d(t[1], t[2], (1, 1), p), x, w, b);
+    }
+
+    // cfg = N, C, H, W, O, kH, kW, strideH, padH, padW — column stride 2: the float32 split de-interleaves with AVX-512.
+    [Theory]
+    [InlineData(new[] { 3, 3, 28, 28, 4, 5, 5, 2, 2, 2 })]   // the conv VAE's first layer geometry
+    [InlineData(new[] { 1, 3, 9, 41, 3, 3, 4, 1, 3, 0 })]    // phase rows longer than one vector, no column padding, odd width
+    [InlineData(new[] { 2, 4, 11, 7, 3, 5, 3, 3, 1, 1 })]    // row stride 3, narrow planes
+    public void Column_stride2_split_matches_reference(int[] cfg)
+    {
+        var gen = new Generator(37);
+        var x = TestUtil.RandnD(gen, cfg[0], cfg[1], cfg[2], cfg[3]);
+        var w = TestUtil.RandnD(gen, cfg[4], cfg[1], cfg[5], cfg[6]);
+        var b = TestUtil.RandnD(gen, cfg[4]);
+        (int, int) st = (cfg[7], 2), p = (cfg[8], cfg[9]);
+        var geo = ConvGeometry.ForConv2d(x, w, b, st, p, (1, 1), 1);
+        var expected = ConvReference.Conv2d(x, w, b, st, p, (1, 1));
+        x.Float().Conv2d(w.Float(), b.Float(), st, p).Double().ShouldMatch(expected, 1e-3);
+        x.Conv2d(w, b, st, p).ShouldMatch(expected, 1e-9);
+        var gy = TestUtil.RandnD(gen, geo.OutputShape.ToArray());
+        Tensor.ConvBackwardWeight(x.Float(), gy.Float(), geo).Double().ShouldMatch(Tensor.ConvBackwardWeight(x, gy, geo), 1e-3);
+    }
+
+    [Fact]
+    public void Direct_weight_gradient_with_infinite_or_nan_inputs_matches_im2col()
+    {
+        var gen = new Generator(35);
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+        {
+            var xd = TestUtil.RandnD(gen, 3, 3, 9, 10).ToDoubleArray();
+            xd[0] = double.PositiveInfinity;                       // sample 0, channel 0, row 0, column 0
+            xd[90 + (4 * 10) + 9] = double.NegativeInfinity;       // sample 0, channel 1, row 4, last column
+            xd[(2 * 270) + (2 * 90) + 33] = double.NaN;            // sample 2, channel 2
+            var x = Tensor.FromArray(xd, 3, 3, 9, 10).To(dtype);
+            var w = TestUtil.RandnD(gen, 1, 3, 3, 3).To(dtype);
+            var geo = ConvGeometry.ForConv2d(x, w, null, (1, 1), (1, 1), (1, 1), 1);
+            (dtype == DType.Float32 ? DirectConv.Supports<float>(geo) : DirectConv.Supports<double>(geo)).Should().BeTrue();
+            var gy = TestUtil.RandnD(gen, geo.OutputShape.ToArray()).To(dtype);
+            var direct = Tensor.ConvBackwardWeight(x, gy, geo).ToDoubleArray();
+            Conv2dKernel.DisableDirect = true;
+            double[] lowered;
+            try
+            {
+                lowered = Tensor.ConvBackwardWeight(x, gy, geo).ToDoubleArray();
+            }
+            finally
+            {
+                Conv2dKernel.DisableDirect = false;
+            }
+
+            // Without the NaN sample some taps stay finite and others are ±Inf: the pattern must be the same as im2col's.
+            lowered.Should().Contain(double.NaN);
+            for (int i = 0; i < lowered.Length; i++)
+            {
+                if (double.IsFinite(lowered[i]))
+                {
+                    direct[i].Should().BeApproximately(lowered[i], dtype == DType.Float64 ? 1e-9 : 1e-3, $"tap {i}");
+                }
+                else
+                {
+                    direct[i].Should().Be(lowered[i], $"tap {i}");
+                }
+            }
+
+            var x2 = Tensor.FromArray(xd[..540], 2, 3, 9, 10).To(dtype);
+            var geo2 = geo with { N = 2 };
+            var gy2 = gy.Narrow(0, 0, 2);
+            var d2 = Tensor.ConvBackwardWeight(x2, gy2, geo2).ToDoubleArray();
+            d2.Should().Contain(double.PositiveInfinity).And.Contain(double.NegativeInfinity).And.NotContain(double.NaN);
+            Conv2dKernel.DisableDirect = true;
+            try
+            {
+                Tensor.ConvBackwardWeight(x2, gy2, geo2).ToDoubleArray().Select(double.IsInfinity).Should().Equal(d2.Select(double.IsInfinity));
+            }
+            finally
+            {
+                Conv2dKernel.DisableDirect = false;
+            }
         }
     }
 

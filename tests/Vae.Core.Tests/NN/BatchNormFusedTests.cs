@@ -18,6 +18,8 @@ public sealed class BatchNormFusedTests
         { [3, 2, 4, 4], false },
         { [2, 5, 1, 1], true },
         { [7, 1, 9, 3], false },
+        { [64, 8, 12, 12], true },   // large enough for the channels to be split over both cores
+        { [40, 5, 20, 20], false },
     };
 
     [Theory]
