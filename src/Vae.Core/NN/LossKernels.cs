@@ -37,20 +37,8 @@ internal readonly struct BceWithLogitsBackwardLane<T> : ILaneTernary<T>
 internal static class LossKernels
 {
     /// <summary>g·(σ(l) − t) for three tensors of one shape and dtype, in a single pass.</summary>
-    public static Tensor BceWithLogitsBackward(Tensor g, Tensor l, Tensor t)
-    {
-        var d = Tensor.Empty(l.Shape, l.DType);
-        if (l.DType == DType.Float32)
-        {
-            Lanes.Map(g.Span<float>(), l.Span<float>(), t.Span<float>(), d.Span<float>(), default(BceWithLogitsBackwardLane<float>));
-        }
-        else
-        {
-            Lanes.Map(g.Span<double>(), l.Span<double>(), t.Span<double>(), d.Span<double>(), default(BceWithLogitsBackwardLane<double>));
-        }
-
-        return d;
-    }
+    public static Tensor BceWithLogitsBackward(Tensor g, Tensor l, Tensor t) =>
+        Lanes.Map(g, l, t, default(BceWithLogitsBackwardLane<float>), default(BceWithLogitsBackwardLane<double>));
 
     /// <summary>Whether any element of <paramref name="p"/> lies outside [0, 1] (NaN does not count).</summary>
     public static bool AnyOutsideUnitInterval(Tensor p)
