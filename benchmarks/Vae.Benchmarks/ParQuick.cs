@@ -9,7 +9,7 @@ namespace Vae.Benchmarks;
 
 /// <summary>
 /// Quick 1-vs-N-thread timing of the parallel elementwise, reduction and optimizer paths on the canonical VAE's
-/// shapes, interleaved (1 thread, all threads, 1 thread, ...) so that load changes hit both sides alike. Prints
+/// shapes (<c>--only substring</c> picks cases), interleaved (1 thread, all threads, 1 thread, ...) so that load changes hit both sides alike. Prints
 /// <c>PAR label median 1-thread-µs all-threads-µs speedup p10 (the same for the 10th percentile)</c>. Usage: <c>par-quick [--runs N] [--min-per-thread N] [--sweep]</c>
 /// (<c>--min-per-thread</c> sets the elementwise/optimizer thresholds; <c>--sweep</c> times ReLU and Add over sizes
 /// with the threshold forced to 1 to find the break-even size).
@@ -19,6 +19,7 @@ public static class ParQuick
     public static int Run(string[] args)
     {
         int runs = int.Parse(Option(args, "--runs", "200"), CultureInfo.InvariantCulture);
+        s_only = Option(args, "--only", "");
         if (Option(args, "--min-per-thread", "") is { Length: > 0 } mpt)
         {
             Elementwise.ParallelMinPerThread = int.Parse(mpt, CultureInfo.InvariantCulture);
@@ -139,8 +140,15 @@ public static class ParQuick
         return 0;
     }
 
+    private static string s_only = "";
+
     private static void Report(string label, int runs, Action op)
     {
+        if (!label.Contains(s_only, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         var one = new double[runs];
         var all = new double[runs];
         // Warm up both paths for 300 ms (JIT tiering: R2R and tier-0 code would otherwise be timed).
