@@ -64,6 +64,7 @@ public static class ParQuick
                 Report($"relu n={n}", runs, () => x.Relu());
                 Report($"add n={n}", runs, () => _ = x + y);
                 Report($"exp n={n}", runs, () => x.Exp());
+                Report($"tanh n={n}", runs, () => x.Tanh());
             }
 
             return 0;

@@ -11,15 +11,21 @@ internal static class Elementwise
     /// </summary>
     internal static int ParallelMinPerThread { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// <see cref="ParallelMinPerThread"/> for ops whose elements cost a transcendental function (exp, log, tanh,
+    /// sigmoid, the fused losses): these pay for the split from 8K elements per thread (par-quick --sweep).
+    /// </summary>
+    internal static int ExpensiveMinPerThread { get; set; } = 8 * 1024;
+
     /// <summary>Smallest part (elements) that the drivers cut a tensor into when it is split over threads.</summary>
-    internal const int MinPart = 8 * 1024;
+    internal const int MinPart = 4 * 1024;
 
     /// <summary>
     /// Parts to split <paramref name="numel"/> elements into: 1 below the threshold, else a few per thread (see
     /// <see cref="ParallelWork.PartsFor"/>).
     /// </summary>
-    internal static int PartsFor(long numel) =>
-        ParallelWork.PartsFor(numel, ParallelWork.ThreadsFor(numel, ParallelMinPerThread), MinPart);
+    internal static int PartsFor(long numel, bool expensive = false) =>
+        ParallelWork.PartsFor(numel, ParallelWork.ThreadsFor(numel, expensive ? ExpensiveMinPerThread : ParallelMinPerThread), MinPart);
 
     /// <summary>Inner split points are multiples of this many elements (one 64-byte cache line of float32).</summary>
     internal const int SplitAlign = 16;
@@ -29,7 +35,7 @@ internal static class Elementwise
         where TOp : IUnaryOp
     {
         var y = Tensor.Empty(x.Shape, x.DType);
-        int parts = Elementwise.PartsFor(y.Numel);
+        int parts = PartsFor(y.Numel, TOp.Expensive);
         if (parts > 1)
         {
             ParallelWork.For(parts, t =>
@@ -92,7 +98,7 @@ internal static class Elementwise
         where TOp : IBinaryOp
     {
         var d = Tensor.Empty(a.Shape, a.DType);
-        int parts = Elementwise.PartsFor(d.Numel);
+        int parts = PartsFor(d.Numel, TOp.Expensive);
         if (parts > 1)
         {
             ParallelWork.For(parts, t =>
@@ -114,7 +120,7 @@ internal static class Elementwise
         where TOp : IBinaryOp
     {
         var d = Tensor.Empty(a.Shape, a.DType);
-        int parts = Elementwise.PartsFor(d.Numel);
+        int parts = PartsFor(d.Numel, TOp.Expensive);
         if (parts > 1)
         {
             ParallelWork.For(parts, t =>
@@ -186,7 +192,7 @@ internal static class Elementwise
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IBinaryOp
     {
-        int parts = Elementwise.PartsFor(d.Numel);
+        int parts = PartsFor(d.Numel, TOp.Expensive);
         if (parts <= 1)
         {
             BinaryRange<T, TOp>(a, b, d, 0, d.Numel);

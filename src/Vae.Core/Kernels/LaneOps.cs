@@ -13,6 +13,9 @@ namespace Vae.Core.Kernels;
 internal interface ILaneUnary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Whether an element costs a transcendental function or more (split over threads at smaller sizes).</summary>
+    static virtual bool Expensive => false;
+
     T Invoke(T x);
 
     Vector<T> Invoke(Vector<T> x);
@@ -24,6 +27,9 @@ internal interface ILaneUnary<T>
 internal interface ILaneBinary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Whether an element costs a transcendental function or more (split over threads at smaller sizes).</summary>
+    static virtual bool Expensive => false;
+
     T Invoke(T a, T b);
 
     Vector<T> Invoke(Vector<T> a, Vector<T> b);
@@ -35,6 +41,9 @@ internal interface ILaneBinary<T>
 internal interface ILaneTernary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Whether an element costs a transcendental function or more (split over threads at smaller sizes).</summary>
+    static virtual bool Expensive => false;
+
     T Invoke(T a, T b, T c);
 
     Vector<T> Invoke(Vector<T> a, Vector<T> b, Vector<T> c);

@@ -12,7 +12,7 @@ internal static partial class Lanes
         where TD : struct, ILaneUnary<double>
     {
         var y = Tensor.Empty(x.Shape, x.DType);
-        int parts = Elementwise.PartsFor(y.Numel);
+        int parts = Elementwise.PartsFor(y.Numel, TF.Expensive);
         if (parts > 1)
         {
             ParallelWork.For(parts, t =>
@@ -40,7 +40,7 @@ internal static partial class Lanes
         }
 
         var d = Tensor.Empty(a.Shape, a.DType);
-        int parts = Elementwise.PartsFor(d.Numel);
+        int parts = Elementwise.PartsFor(d.Numel, TF.Expensive);
         if (parts > 1)
         {
             ParallelWork.For(parts, t =>
@@ -71,7 +71,7 @@ internal static partial class Lanes
         }
 
         var d = Tensor.Empty(a.Shape, a.DType);
-        int parts = Elementwise.PartsFor(d.Numel);
+        int parts = Elementwise.PartsFor(d.Numel, TF.Expensive);
         if (parts > 1)
         {
             ParallelWork.For(parts, t =>

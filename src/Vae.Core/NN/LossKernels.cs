@@ -11,6 +11,8 @@ namespace Vae.Core.NN;
 internal readonly struct BceWithLogitsLane<T> : ILaneBinary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool Expensive => true;
+
     // (max(l, 0) − l·t) + log1p(e^{−|l|}): the two large terms cancel exactly before the small one is added, so a
     // confident correct prediction gives its tiny loss (e.g. e⁻¹⁰⁰ at l = 100, t = 1) instead of 0.
     public T Invoke(T l, T t) => (T.Max(l, T.Zero) - (l * t)) + LaneMath.Log1p(T.Exp(-T.Abs(l)));
@@ -26,6 +28,8 @@ internal readonly struct BceWithLogitsLane<T> : ILaneBinary<T>
 internal readonly struct BceWithLogitsBackwardLane<T> : ILaneTernary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool Expensive => true;
+
     public T Invoke(T g, T l, T t) => g * (LaneMath.Sigmoid(l) - t);
 
     public Vector<T> Invoke(Vector<T> g, Vector<T> l, Vector<T> t) => g * (LaneMath.Sigmoid(l) - t);

@@ -10,14 +10,17 @@ namespace Vae.Core.Tests;
 /// </summary>
 public sealed class ParallelParityTests
 {
-    /// <summary>Element counts straddling the threshold (2 × the per-thread minimum) plus a size of several parts.</summary>
+    /// <summary>
+    /// Element counts straddling both thresholds (2 × the per-thread minimum for cheap and for transcendental ops)
+    /// plus a larger odd size.
+    /// </summary>
     public static TheoryData<int, DType> Sizes()
     {
-        int t = 2 * Elementwise.ParallelMinPerThread;
+        int t = 2 * Elementwise.ParallelMinPerThread, te = 2 * Elementwise.ExpensiveMinPerThread;
         var d = new TheoryData<int, DType>();
         foreach (var dtype in new[] { DType.Float32, DType.Float64 })
         {
-            foreach (int n in new[] { t - 1, t + 1, (5 * Elementwise.MinPart) + 13 })
+            foreach (int n in new[] { te - 1, te + 1, t - 1, t + 1, (3 * t) + 13 })
             {
                 d.Add(n, dtype);
             }
@@ -101,6 +104,9 @@ public sealed class ParallelParityTests
         {
             Elementwise.PartsFor(n - 1).Should().Be(1);
             Elementwise.PartsFor(n).Should().BeGreaterThan(1);
+            int ne = 2 * Elementwise.ExpensiveMinPerThread;
+            Elementwise.PartsFor(ne - 1, expensive: true).Should().Be(1);
+            Elementwise.PartsFor(ne, expensive: true).Should().BeGreaterThan(1);
         }
 
         using (ParallelWork.OverrideThreads(1))
