@@ -40,6 +40,18 @@ internal static class ParallelWork
 
     private static readonly long SpinTicks = SpinMicroseconds * Stopwatch.Frequency / 1_000_000;
 
+    /// <summary>A gap this long between two looks of a spinning helper means it was preempted (50 µs).</summary>
+    private static readonly long PreemptedTicks = Stopwatch.Frequency / 20_000;
+
+    /// <summary>How long a caller spins for unfinished parts before it blocks (200 µs).</summary>
+    private static readonly long WaitSpinTicks = Stopwatch.Frequency / 5_000;
+
+    /// <summary>How long kernels stay serial after a sign of an oversubscribed machine (50 ms).</summary>
+    private static readonly long ContendedTicks = Stopwatch.Frequency / 20;
+
+    /// <summary>Timestamp until which <see cref="For"/> runs every part on the caller (see <see cref="MarkContended"/>).</summary>
+    private static long s_serialUntil;
+
     /// <summary>The dedicated helper threads, started on first use.</summary>
     private static Helper[]? s_helpers;
 
@@ -117,7 +129,7 @@ internal static class ParallelWork
     public static void For(int count, Action<int> body)
     {
         int max = MaxThreads;
-        if (count <= 1 || max == 1)
+        if (count <= 1 || max == 1 || (t_threadsOverride == 0 && Stopwatch.GetTimestamp() < Volatile.Read(ref s_serialUntil)))
         {
             for (int i = 0; i < count; i++)
             {
@@ -186,6 +198,16 @@ internal static class ParallelWork
     /// <summary>Per helper: jobs taken and times it blocked after spinning (diagnostics for benchmarks).</summary>
     internal static string DebugState() =>
         string.Join("; ", (s_helpers ?? []).Select((h, i) => $"helper {i + 1}: taken {h.Counts.Taken}, blocked {h.Counts.Sleeps}"));
+
+    /// <summary>
+    /// Notes that a helper was preempted while spinning, or that a caller waited long for a helper's part: the
+    /// machine is oversubscribed, so for the next <see cref="ContendedTicks"/> kernels run serially. (Linux
+    /// schedules this process's threads as one autogroup: on a busy machine a second thread adds no CPU time, and
+    /// every microsecond spent spinning or waiting on a preempted helper is lost.) Kernels called with an
+    /// <see cref="OverrideThreads"/> scope ignore it, so tests always exercise the split.
+    /// </summary>
+    private static void MarkContended() =>
+        Volatile.Write(ref s_serialUntil, Stopwatch.GetTimestamp() + ContendedTicks);
 
     private static Helper[] StartHelpers()
     {
@@ -279,7 +301,7 @@ internal static class ParallelWork
 
         private Job WaitForJob()
         {
-            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+            long last = Stopwatch.GetTimestamp(), deadline = last + SpinTicks;
             while (true)
             {
                 if (Volatile.Read(ref _mailbox) is not null)
@@ -287,10 +309,21 @@ internal static class ParallelWork
                     return Take();
                 }
 
-                if (Stopwatch.GetTimestamp() > deadline)
+                // Stop spinning at the deadline, or at once when a gap between two looks shows that the scheduler
+                // took the core away (an oversubscribed machine): spinning on would only take it from others.
+                long now = Stopwatch.GetTimestamp();
+                if (now - last > PreemptedTicks)
+                {
+                    MarkContended();
+                    break;
+                }
+
+                if (now > deadline)
                 {
                     break;
                 }
+
+                last = now;
 
                 // Pause instructions only: no Thread.Yield. Under EEVDF (Linux ≥ 6.6) every sched_yield pushes the
                 // thread's virtual deadline back by a slice, so a spinning helper that yields starves itself.
@@ -387,18 +420,20 @@ internal static class ParallelWork
         }
 
         /// <summary>
-        /// Waits for the parts other threads drew (they are running: spinning for up to 2 ms, then blocking);
-        /// rethrows the first error.
+        /// Waits for the parts other threads drew: spinning for up to 200 µs (they are running), then blocking, so
+        /// that a helper the scheduler preempted in the middle of its part can get this core back (and marking the
+        /// machine contended); rethrows the first error.
         /// </summary>
         public void Wait()
         {
             if (Volatile.Read(ref _pending) != 0)
             {
-                long deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 500);
+                long deadline = Stopwatch.GetTimestamp() + WaitSpinTicks;
                 while (Volatile.Read(ref _pending) != 0)
                 {
                     if (Stopwatch.GetTimestamp() > deadline)
                     {
+                        MarkContended();
                         lock (this)
                         {
                             while (Volatile.Read(ref _pending) != 0)
