@@ -6,6 +6,7 @@ using Vae.Benchmarks;
 //   kernel-peak       the micro-kernel alone on L1-resident panels
 //   gemm-tune CFG...  interleaved A/B comparison of blocking knobs (see GemmTune)
 //   conv-quick [...]  median-of-N timing of the conv VAE's seven convolutions (see ConvQuick)
+//   par-quick [...]   1-vs-all-threads timing of the parallel elementwise / reduction / Adam paths (see ParQuick)
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter *GemmBenchmarks*` or `-- --list flat`.
 return args.FirstOrDefault() switch
 {
@@ -13,6 +14,7 @@ return args.FirstOrDefault() switch
     "kernel-peak" => KernelPeak.Run(),
     "gemm-tune" => GemmTune.Run(args[1..]),
     "conv-quick" => ConvQuick.Run(args[1..]),
+    "par-quick" => ParQuick.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -7,6 +7,8 @@ namespace Vae.Core.Kernels;
 /// <summary>y = σ(x) (TensorPrimitives: no overflow for large |x|).</summary>
 internal readonly struct SigmoidOp : IUnaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
 }
@@ -21,6 +23,8 @@ internal readonly struct ReluOp : IUnaryOp
 /// <summary>y = tanh(x), accurate near 0 (see <see cref="LaneMath"/>).</summary>
 internal readonly struct TanhOp : IUnaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => Lanes.Map(x, y, default(TanhLane<T>));
 }
@@ -28,6 +32,8 @@ internal readonly struct TanhOp : IUnaryOp
 /// <summary>y = log σ(x), stable.</summary>
 internal readonly struct LogSigmoidOp : IUnaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => Lanes.Map(x, y, default(LogSigmoidLane<T>));
 }

@@ -6,6 +6,8 @@ namespace Vae.Core.Kernels;
 /// <summary>d = xʸ with the IEEE pow special cases (pow(x, 0) = 1, pow(−8, ⅓) = NaN).</summary>
 internal readonly struct PowOp : IBinaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d)
         where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Pow(x, y, d);
 

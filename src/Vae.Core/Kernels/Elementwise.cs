@@ -5,21 +5,64 @@ namespace Vae.Core.Kernels;
 /// <summary>Drivers that run span kernels over whole tensors, handling dtype dispatch and NumPy broadcasting.</summary>
 internal static class Elementwise
 {
+    /// <summary>
+    /// Minimum elements per worker thread of the elementwise drivers: below twice this a tensor is processed on the
+    /// calling thread alone (measured on the canonical VAE's shapes; see benchmarks/Vae.Benchmarks par-quick).
+    /// </summary>
+    internal static int ParallelMinPerThread { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// <see cref="ParallelMinPerThread"/> for ops whose elements cost a transcendental function (exp, log, tanh,
+    /// sigmoid, the fused losses): these pay for the split from 8K elements per thread (par-quick --sweep).
+    /// </summary>
+    internal static int ExpensiveMinPerThread { get; set; } = 8 * 1024;
+
+    /// <summary>Smallest part (elements) that the drivers cut a tensor into when it is split over threads.</summary>
+    internal const int MinPart = 4 * 1024;
+
+    /// <summary>
+    /// Parts to split <paramref name="numel"/> elements into: 1 below the threshold, else a few per thread (see
+    /// <see cref="ParallelWork.PartsFor"/>).
+    /// </summary>
+    internal static int PartsFor(long numel, bool expensive = false) =>
+        ParallelWork.PartsFor(numel, ParallelWork.ThreadsFor(numel, expensive ? ExpensiveMinPerThread : ParallelMinPerThread), MinPart);
+
+    /// <summary>Inner split points are multiples of this many elements (one 64-byte cache line of float32).</summary>
+    internal const int SplitAlign = 16;
+
     /// <summary>y = f(x) elementwise into a new tensor.</summary>
     public static Tensor Unary<TOp>(Tensor x)
         where TOp : IUnaryOp
     {
         var y = Tensor.Empty(x.Shape, x.DType);
-        if (x.DType == DType.Float32)
+        int parts = PartsFor(y.Numel, TOp.Expensive);
+        if (parts > 1)
         {
-            TOp.Apply<float>(x.Span<float>(), y.Span<float>());
+            ParallelWork.For(parts, t =>
+            {
+                var (s, e) = ParallelWork.Range(y.Numel, parts, t, SplitAlign);
+                UnaryRange<TOp>(x, y, s, e);
+            });
         }
         else
         {
-            TOp.Apply<double>(x.Span<double>(), y.Span<double>());
+            UnaryRange<TOp>(x, y, 0, y.Numel);
         }
 
         return y;
+    }
+
+    private static void UnaryRange<TOp>(Tensor x, Tensor y, int start, int end)
+        where TOp : IUnaryOp
+    {
+        if (x.DType == DType.Float32)
+        {
+            TOp.Apply<float>(x.Span<float>()[start..end], y.Span<float>()[start..end]);
+        }
+        else
+        {
+            TOp.Apply<double>(x.Span<double>()[start..end], y.Span<double>()[start..end]);
+        }
     }
 
     /// <summary>d = f(a, b) elementwise with broadcasting into a new tensor.</summary>
@@ -55,13 +98,18 @@ internal static class Elementwise
         where TOp : IBinaryOp
     {
         var d = Tensor.Empty(a.Shape, a.DType);
-        if (a.DType == DType.Float32)
+        int parts = PartsFor(d.Numel, TOp.Expensive);
+        if (parts > 1)
         {
-            TOp.Apply(a.Span<float>(), (float)s, d.Span<float>());
+            ParallelWork.For(parts, t =>
+            {
+                var (s0, e0) = ParallelWork.Range(d.Numel, parts, t, SplitAlign);
+                ScalarRange<TOp>(a, s, d, s0, e0, scalarLeft: false);
+            });
         }
         else
         {
-            TOp.Apply(a.Span<double>(), s, d.Span<double>());
+            ScalarRange<TOp>(a, s, d, 0, d.Numel, scalarLeft: false);
         }
 
         return d;
@@ -72,16 +120,52 @@ internal static class Elementwise
         where TOp : IBinaryOp
     {
         var d = Tensor.Empty(a.Shape, a.DType);
-        if (a.DType == DType.Float32)
+        int parts = PartsFor(d.Numel, TOp.Expensive);
+        if (parts > 1)
         {
-            TOp.Apply((float)s, a.Span<float>(), d.Span<float>());
+            ParallelWork.For(parts, t =>
+            {
+                var (s0, e0) = ParallelWork.Range(d.Numel, parts, t, SplitAlign);
+                ScalarRange<TOp>(a, s, d, s0, e0, scalarLeft: true);
+            });
         }
         else
         {
-            TOp.Apply(s, a.Span<double>(), d.Span<double>());
+            ScalarRange<TOp>(a, s, d, 0, d.Numel, scalarLeft: true);
         }
 
         return d;
+    }
+
+    private static void ScalarRange<TOp>(Tensor a, double s, Tensor d, int start, int end, bool scalarLeft)
+        where TOp : IBinaryOp
+    {
+        if (a.DType == DType.Float32)
+        {
+            var sa = a.Span<float>()[start..end];
+            var sd = d.Span<float>()[start..end];
+            if (scalarLeft)
+            {
+                TOp.Apply((float)s, sa, sd);
+            }
+            else
+            {
+                TOp.Apply(sa, (float)s, sd);
+            }
+        }
+        else
+        {
+            var sa = a.Span<double>()[start..end];
+            var sd = d.Span<double>()[start..end];
+            if (scalarLeft)
+            {
+                TOp.Apply(s, sa, sd);
+            }
+            else
+            {
+                TOp.Apply(sa, s, sd);
+            }
+        }
     }
 
     /// <summary>Copies <paramref name="x"/> broadcast to <paramref name="target"/> into a new tensor.</summary>
@@ -100,27 +184,70 @@ internal static class Elementwise
         return d;
     }
 
+    /// <summary>
+    /// d = f(a, b) with broadcasting; above the threshold split over threads (contiguous ranges of d for equal shapes
+    /// and scalar operands, else whole rows of the coalesced outer index space), which leaves every value unchanged.
+    /// </summary>
     private static void Binary<T, TOp>(Tensor a, Tensor b, Tensor d)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IBinaryOp
     {
+        int parts = PartsFor(d.Numel, TOp.Expensive);
+        if (parts <= 1)
+        {
+            BinaryRange<T, TOp>(a, b, d, 0, d.Numel);
+            return;
+        }
+
+        bool flat = (a.Shape == d.Shape || a.Numel == 1) && (b.Shape == d.Shape || b.Numel == 1);
+        if (flat)
+        {
+            ParallelWork.For(parts, t =>
+            {
+                var (s, e) = ParallelWork.Range(d.Numel, parts, t, SplitAlign);
+                BinaryRange<T, TOp>(a, b, d, s, e);
+            });
+            return;
+        }
+
+        var (dims, strideA, strideB) = Coalesce(d.Shape, a.Shape, b.Shape);
+        int inner = dims[^1], outer = d.Numel / inner;
+        parts = Math.Min(parts, outer);
+        if (parts <= 1)
+        {
+            BroadcastRows<T, TOp>(a, b, d, dims, strideA, strideB, 0, outer);
+            return;
+        }
+
+        ParallelWork.For(parts, t =>
+        {
+            var (o0, o1) = ParallelWork.Range(outer, parts, t, 1);
+            BroadcastRows<T, TOp>(a, b, d, dims, strideA, strideB, o0, o1);
+        });
+    }
+
+    /// <summary>d[start..end] = f(a, b) when each operand has d's shape or is a single element (else the whole of d).</summary>
+    private static void BinaryRange<T, TOp>(Tensor a, Tensor b, Tensor d, int start, int end)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : IBinaryOp
+    {
         ReadOnlySpan<T> sa = a.Span<T>(), sb = b.Span<T>();
-        Span<T> sd = d.Span<T>();
+        Span<T> sd = d.Span<T>()[start..end];
         if (a.Shape == d.Shape && b.Shape == d.Shape)
         {
-            TOp.Apply(sa, sb, sd);
+            TOp.Apply(sa[start..end], sb[start..end], sd);
             return;
         }
 
         if (b.Numel == 1 && a.Shape == d.Shape)
         {
-            TOp.Apply(sa, sb[0], sd);
+            TOp.Apply(sa[start..end], sb[0], sd);
             return;
         }
 
         if (a.Numel == 1 && b.Shape == d.Shape)
         {
-            TOp.Apply(sa[0], sb, sd);
+            TOp.Apply(sa[0], sb[start..end], sd);
             return;
         }
 
@@ -132,14 +259,31 @@ internal static class Elementwise
         // General case: strides of a and b in the output's index space (0 along broadcast dimensions), with
         // adjacent dimensions merged where both operands are contiguous across them.
         var (dims, strideA, strideB) = Coalesce(d.Shape, a.Shape, b.Shape);
+        BroadcastRows<T, TOp>(a, b, d, dims, strideA, strideB, 0, d.Numel / dims[^1]);
+    }
+
+    /// <summary>Rows [o0, o1) of the coalesced broadcast d = f(a, b) (a row is the innermost dimension).</summary>
+    private static void BroadcastRows<T, TOp>(Tensor a, Tensor b, Tensor d, int[] dims, int[] strideA, int[] strideB, int o0, int o1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : IBinaryOp
+    {
+        ReadOnlySpan<T> sa = a.Span<T>(), sb = b.Span<T>();
+        Span<T> sd = d.Span<T>();
         int rank = dims.Length;
         int inner = dims[rank - 1];
         int ia = strideA[rank - 1], ib = strideB[rank - 1];
-        int outer = d.Numel / inner;
         Span<int> counter = stackalloc int[rank];
         counter.Clear();
         int offA = 0, offB = 0;
-        for (int o = 0; o < outer; o++)
+        for (int k = rank - 2, rest = o0; k >= 0; k--)
+        {
+            counter[k] = rest % dims[k];
+            rest /= dims[k];
+            offA += counter[k] * strideA[k];
+            offB += counter[k] * strideB[k];
+        }
+
+        for (int o = o0; o < o1; o++)
         {
             var dst = sd.Slice(o * inner, inner);
             if (ia == 1 && ib == 1)

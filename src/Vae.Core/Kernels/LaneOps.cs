@@ -13,6 +13,9 @@ namespace Vae.Core.Kernels;
 internal interface ILaneUnary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Whether an element costs a transcendental function or more (split over threads at smaller sizes).</summary>
+    static virtual bool Expensive => false;
+
     T Invoke(T x);
 
     Vector<T> Invoke(Vector<T> x);
@@ -24,6 +27,9 @@ internal interface ILaneUnary<T>
 internal interface ILaneBinary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Whether an element costs a transcendental function or more (split over threads at smaller sizes).</summary>
+    static virtual bool Expensive => false;
+
     T Invoke(T a, T b);
 
     Vector<T> Invoke(Vector<T> a, Vector<T> b);
@@ -35,6 +41,9 @@ internal interface ILaneBinary<T>
 internal interface ILaneTernary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Whether an element costs a transcendental function or more (split over threads at smaller sizes).</summary>
+    static virtual bool Expensive => false;
+
     T Invoke(T a, T b, T c);
 
     Vector<T> Invoke(Vector<T> a, Vector<T> b, Vector<T> c);
@@ -48,7 +57,7 @@ internal interface ILaneTernary<T>
 /// so every element's value is independent of the span length and of its position. Without SIMD hardware the
 /// scalar reference form runs. Outputs may alias inputs exactly (in place), not partially.
 /// </summary>
-internal static class Lanes
+internal static partial class Lanes
 {
     /// <summary>y[i] = op(x[i]) on the widest accelerated vectors.</summary>
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y, TOp op)
@@ -314,47 +323,6 @@ internal static class Lanes
         {
             d[i] = op.Invoke(a[i], b[i], c[i]);
         }
-    }
-
-    /// <summary>y = op(x) for a whole tensor into a new tensor of the same shape and dtype.</summary>
-    public static Tensor Map<TF, TD>(Tensor x, TF opFloat, TD opDouble)
-        where TF : struct, ILaneUnary<float>
-        where TD : struct, ILaneUnary<double>
-    {
-        var y = Tensor.Empty(x.Shape, x.DType);
-        if (x.DType == DType.Float32)
-        {
-            Map(x.Span<float>(), y.Span<float>(), opFloat);
-        }
-        else
-        {
-            Map(x.Span<double>(), y.Span<double>(), opDouble);
-        }
-
-        return y;
-    }
-
-    /// <summary>d = op(a, b) for two tensors of the same shape and dtype into a new tensor.</summary>
-    public static Tensor Map<TF, TD>(Tensor a, Tensor b, TF opFloat, TD opDouble)
-        where TF : struct, ILaneBinary<float>
-        where TD : struct, ILaneBinary<double>
-    {
-        if (a.Shape != b.Shape || a.DType != b.DType)
-        {
-            throw new ArgumentException($"Internal kernel needs equal shapes and dtypes, got {a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}.");
-        }
-
-        var d = Tensor.Empty(a.Shape, a.DType);
-        if (a.DType == DType.Float32)
-        {
-            Map(a.Span<float>(), b.Span<float>(), d.Span<float>(), opFloat);
-        }
-        else
-        {
-            Map(a.Span<double>(), b.Span<double>(), d.Span<double>(), opDouble);
-        }
-
-        return d;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -113,14 +113,7 @@ internal static class Reduction
             }
 
             var next = Tensor.Empty(new Shape(outer * inner), x.DType);
-            if (x.DType == DType.Float32)
-            {
-                ReduceDim<float, TReducer>(cur.Span<float>(), outer, sizes[s], inner, next.Span<float>());
-            }
-            else
-            {
-                ReduceDim<double, TReducer>(cur.Span<double>(), outer, sizes[s], inner, next.Span<double>());
-            }
+            ReduceDimSplit<TReducer>(cur, outer, sizes[s], inner, next);
 
             sizes[s] = 1;
             cur = next;
@@ -142,14 +135,73 @@ internal static class Reduction
         return new Tensor(cur.Data, new Shape(keepShape), x.DType);
     }
 
+    /// <summary>
+    /// <see cref="ReduceDim{T, TReducer}(ReadOnlySpan{T}, int, int, int, Span{T})"/> from tensor
+    /// <paramref name="src"/> into <paramref name="dst"/>, split over threads above
+    /// <see cref="Elementwise.ParallelMinPerThread"/> source elements per thread: by outer slices when there are
+    /// enough of them, else by ranges of the inner columns. Either split leaves every result bit-identical (each
+    /// output is still reduced by one thread in the same order); a reduction to a single value stays serial.
+    /// </summary>
+    internal static void ReduceDimSplit<TReducer>(Tensor src, int outer, int n, int inner, Tensor dst)
+        where TReducer : IReducer
+    {
+        // Outer slices: as many parts as Elementwise.PartsFor allows. Column ranges: one per thread (each part
+        // walks all n rows, so more parts would only add per-row calls) of at least MinColumns columns.
+        const int MinColumns = 128;
+        long work = (long)outer * n * inner;
+        int parts = Elementwise.PartsFor(work);
+        bool byOuter = outer >= parts || (outer >= 2 && inner < 2 * MinColumns);
+        parts = byOuter
+            ? Math.Min(parts, outer)
+            : Math.Min(ParallelWork.ThreadsFor(work, Elementwise.ParallelMinPerThread), inner / MinColumns);
+        if (parts <= 1)
+        {
+            ReduceRange<TReducer>(src, outer, n, inner, dst, 0, outer, 0, inner);
+            return;
+        }
+
+        ParallelWork.For(parts, t =>
+        {
+            if (byOuter)
+            {
+                var (o0, o1) = ParallelWork.Range(outer, parts, t, 1);
+                ReduceRange<TReducer>(src, outer, n, inner, dst, o0, o1, 0, inner);
+            }
+            else
+            {
+                var (i0, i1) = ParallelWork.Range(inner, parts, t, Elementwise.SplitAlign);
+                ReduceRange<TReducer>(src, outer, n, inner, dst, 0, outer, i0, i1);
+            }
+        });
+    }
+
+    private static void ReduceRange<TReducer>(Tensor src, int outer, int n, int inner, Tensor dst, int o0, int o1, int i0, int i1)
+        where TReducer : IReducer
+    {
+        if (src.DType == DType.Float32)
+        {
+            ReduceDim<float, TReducer>(src.Span<float>(), outer, n, inner, dst.Span<float>(), o0, o1, i0, i1);
+        }
+        else
+        {
+            ReduceDim<double, TReducer>(src.Span<double>(), outer, n, inner, dst.Span<double>(), o0, o1, i0, i1);
+        }
+    }
+
     /// <summary>dst[o, i] = reduce_j src[o, j, i] for a contiguous [outer, n, inner] source.</summary>
     public static void ReduceDim<T, TReducer>(ReadOnlySpan<T> src, int outer, int n, int inner, Span<T> dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReducer : IReducer =>
+        ReduceDim<T, TReducer>(src, outer, n, inner, dst, 0, outer, 0, inner);
+
+    /// <summary>The outputs dst[o, i] for o in [o0, o1) and i in [i0, i1) of the [outer, n, inner] reduction.</summary>
+    private static void ReduceDim<T, TReducer>(ReadOnlySpan<T> src, int outer, int n, int inner, Span<T> dst, int o0, int o1, int i0, int i1)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReducer : IReducer
     {
         if (inner == 1)
         {
-            for (int o = 0; o < outer; o++)
+            for (int o = o0; o < o1; o++)
             {
                 dst[o] = TReducer.Reduce(src.Slice(o * n, n));
             }
@@ -157,14 +209,15 @@ internal static class Reduction
             return;
         }
 
-        for (int o = 0; o < outer; o++)
+        int width = i1 - i0;
+        for (int o = o0; o < o1; o++)
         {
-            var acc = dst.Slice(o * inner, inner);
-            int baseIdx = o * n * inner;
-            src.Slice(baseIdx, inner).CopyTo(acc);
+            var acc = dst.Slice((o * inner) + i0, width);
+            int baseIdx = (o * n * inner) + i0;
+            src.Slice(baseIdx, width).CopyTo(acc);
             for (int j = 1; j < n; j++)
             {
-                TReducer.Combine(src.Slice(baseIdx + (j * inner), inner), acc);
+                TReducer.Combine(src.Slice(baseIdx + (j * inner), width), acc);
             }
         }
     }

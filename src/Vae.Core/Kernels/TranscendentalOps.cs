@@ -231,6 +231,8 @@ internal static class LaneMath
 internal readonly struct ExpLane<T> : ILaneUnary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool Expensive => true;
+
     public T Invoke(T x) => LaneMath.Exp(x);
 
     public Vector<T> Invoke(Vector<T> x) => LaneMath.Exp(x);
@@ -242,6 +244,8 @@ internal readonly struct ExpLane<T> : ILaneUnary<T>
 internal readonly struct Log1pLane<T> : ILaneUnary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool Expensive => true;
+
     public T Invoke(T x) => LaneMath.Log1p(x);
 
     public Vector<T> Invoke(Vector<T> x) => LaneMath.Log1p(x);
@@ -253,6 +257,8 @@ internal readonly struct Log1pLane<T> : ILaneUnary<T>
 internal readonly struct Expm1Lane<T> : ILaneUnary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool Expensive => true;
+
     public T Invoke(T x) => LaneMath.Expm1(x);
 
     public Vector<T> Invoke(Vector<T> x) => LaneMath.Expm1(x);
@@ -264,6 +270,8 @@ internal readonly struct Expm1Lane<T> : ILaneUnary<T>
 internal readonly struct TanhLane<T> : ILaneUnary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool Expensive => true;
+
     public T Invoke(T x) => LaneMath.Tanh(x);
 
     public Vector<T> Invoke(Vector<T> x) => LaneMath.Tanh(x);
@@ -303,6 +311,8 @@ internal readonly struct SoftplusLane<T>(T beta, T threshold) : ILaneUnary<T>
 internal readonly struct LogSigmoidLane<T> : ILaneUnary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool Expensive => true;
+
     public T Invoke(T x) => T.Min(x, T.Zero) - LaneMath.Log1p(T.Exp(-T.Abs(x)));
 
     public Vector<T> Invoke(Vector<T> x) =>

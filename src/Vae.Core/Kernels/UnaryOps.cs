@@ -6,6 +6,8 @@ namespace Vae.Core.Kernels;
 /// <summary>y = log x.</summary>
 internal readonly struct LogOp : IUnaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);
 }
@@ -48,6 +50,8 @@ internal readonly struct ReciprocalOp : IUnaryOp
 /// <summary>y = sin x.</summary>
 internal readonly struct SinOp : IUnaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, y);
 }
@@ -55,6 +59,8 @@ internal readonly struct SinOp : IUnaryOp
 /// <summary>y = cos x.</summary>
 internal readonly struct CosOp : IUnaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, y);
 }
@@ -76,6 +82,8 @@ internal readonly struct RoundOp : IUnaryOp
 /// <summary>y = eˣ (own lanes: float results are correctly rounded, exp(0) = 1).</summary>
 internal readonly struct ExpOp : IUnaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => Lanes.Map(x, y, default(ExpLane<T>));
 }
@@ -83,6 +91,8 @@ internal readonly struct ExpOp : IUnaryOp
 /// <summary>y = log(1 + x), accurate for small |x| (TensorPrimitives.LogP1 is log(x + 1)).</summary>
 internal readonly struct Log1pOp : IUnaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => Lanes.Map(x, y, default(Log1pLane<T>));
 }
@@ -90,6 +100,8 @@ internal readonly struct Log1pOp : IUnaryOp
 /// <summary>y = eˣ − 1, accurate for small |x| (TensorPrimitives.ExpM1 is exp(x) − 1).</summary>
 internal readonly struct Expm1Op : IUnaryOp
 {
+    public static bool Expensive => true;
+
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => Lanes.Map(x, y, default(Expm1Lane<T>));
 }

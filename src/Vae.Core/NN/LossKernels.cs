@@ -11,6 +11,8 @@ namespace Vae.Core.NN;
 internal readonly struct BceWithLogitsLane<T> : ILaneBinary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool Expensive => true;
+
     // (max(l, 0) − l·t) + log1p(e^{−|l|}): the two large terms cancel exactly before the small one is added, so a
     // confident correct prediction gives its tiny loss (e.g. e⁻¹⁰⁰ at l = 100, t = 1) instead of 0.
     public T Invoke(T l, T t) => (T.Max(l, T.Zero) - (l * t)) + LaneMath.Log1p(T.Exp(-T.Abs(l)));
@@ -26,6 +28,8 @@ internal readonly struct BceWithLogitsLane<T> : ILaneBinary<T>
 internal readonly struct BceWithLogitsBackwardLane<T> : ILaneTernary<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool Expensive => true;
+
     public T Invoke(T g, T l, T t) => g * (LaneMath.Sigmoid(l) - t);
 
     public Vector<T> Invoke(Vector<T> g, Vector<T> l, Vector<T> t) => g * (LaneMath.Sigmoid(l) - t);
@@ -37,20 +41,8 @@ internal readonly struct BceWithLogitsBackwardLane<T> : ILaneTernary<T>
 internal static class LossKernels
 {
     /// <summary>g·(σ(l) − t) for three tensors of one shape and dtype, in a single pass.</summary>
-    public static Tensor BceWithLogitsBackward(Tensor g, Tensor l, Tensor t)
-    {
-        var d = Tensor.Empty(l.Shape, l.DType);
-        if (l.DType == DType.Float32)
-        {
-            Lanes.Map(g.Span<float>(), l.Span<float>(), t.Span<float>(), d.Span<float>(), default(BceWithLogitsBackwardLane<float>));
-        }
-        else
-        {
-            Lanes.Map(g.Span<double>(), l.Span<double>(), t.Span<double>(), d.Span<double>(), default(BceWithLogitsBackwardLane<double>));
-        }
-
-        return d;
-    }
+    public static Tensor BceWithLogitsBackward(Tensor g, Tensor l, Tensor t) =>
+        Lanes.Map(g, l, t, default(BceWithLogitsBackwardLane<float>), default(BceWithLogitsBackwardLane<double>));
 
     /// <summary>Whether any element of <paramref name="p"/> lies outside [0, 1] (NaN does not count).</summary>
     public static bool AnyOutsideUnitInterval(Tensor p)

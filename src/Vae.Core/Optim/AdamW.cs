@@ -8,6 +8,8 @@ public sealed class AdamW : Optimizer<AdamWOptions>
 {
     private static readonly string[] BufferNames = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
 
+    private readonly UpdateBatch<AdamUpdate> _batch = new();
+
     /// <summary>Creates the optimizer with one group.</summary>
     /// <param name="parameters">Leaf tensors to optimise (typically <c>module.Parameters()</c>).</param>
     /// <param name="lr">Learning rate.</param>
@@ -51,18 +53,26 @@ public sealed class AdamW : Optimizer<AdamWOptions>
     /// <inheritdoc />
     public override void Step()
     {
-        var groups = ParamGroups;
-        for (int gi = 0; gi < groups.Count; gi++)
+        // Every update is queued and run as one batch; parameters queued before an error are still updated.
+        try
         {
-            var o = groups[gi].Options;
-            o.Validate();
-            foreach (var p in groups[gi].ParameterArray)
+            var groups = ParamGroups;
+            for (int gi = 0; gi < groups.Count; gi++)
             {
-                if (GetGrad(p) is Tensor grad)
+                var o = groups[gi].Options;
+                o.Validate();
+                foreach (var p in groups[gi].ParameterArray)
                 {
-                    AdamUpdate.Apply(GetState(p), p, grad, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.Amsgrad, o.Maximize, decoupled: true);
+                    if (GetGrad(p) is Tensor grad)
+                    {
+                        AdamUpdate.Add(_batch, GetState(p), p, grad, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.Amsgrad, o.Maximize, decoupled: true);
+                    }
                 }
             }
+        }
+        finally
+        {
+            _batch.Run();
         }
     }
 }
