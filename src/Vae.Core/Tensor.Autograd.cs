@@ -15,27 +15,33 @@ public partial class Tensor
     /// <summary>A tensor sharing this one's storage that is cut from the graph (a leaf that does not require grad).</summary>
     public Tensor Detach() => new(Data, Shape, DType);
 
-    /// <summary>The gradient a backward pass last stored in <see cref="Grad"/> (engine-owned storage, reusable).</summary>
+    /// <summary>The gradient a backward pass last stored in <see cref="Grad"/>; its storage is the engine's to recycle.</summary>
     private Tensor? _engineGrad;
 
     /// <summary>
-    /// Sets <see cref="Grad"/> to null, remembering engine-created gradient storage so that the next backward pass
-    /// writes into it instead of allocating (what ZeroGrad does).
+    /// Sets <see cref="Grad"/> to null (what ZeroGrad does). A gradient that a backward pass created is released and,
+    /// inside a <see cref="TensorScope"/>, its storage goes back to the pool for the next backward pass; using that
+    /// tensor afterwards throws <see cref="ObjectDisposedException"/>. A gradient user code assigned is left alone.
     /// </summary>
     internal void ClearGrad()
     {
-        if (Grad is not null && !ReferenceEquals(Grad, _engineGrad))
+        if (Grad is { } g && ReferenceEquals(g, _engineGrad) && g.StorageOrNull is { } storage)
         {
-            _engineGrad = null;
+            g.ReleaseStorage();
+            if (TensorScope.Active is not null)
+            {
+                Memory.StoragePool.Return(storage);
+            }
         }
 
+        _engineGrad = null;
         Grad = null;
     }
 
     /// <summary>
     /// Accumulates a gradient computed without createGraph into <see cref="Grad"/>: in place into an existing
-    /// gradient, into the storage <see cref="ClearGrad"/> kept, or by adopting <paramref name="g"/> (which must not
-    /// share storage with another leaf's gradient) as the new gradient, detached from any <see cref="TensorScope"/>.
+    /// gradient, or by adopting <paramref name="g"/> as the new gradient, detached from any <see cref="TensorScope"/>.
+    /// <paramref name="g"/> must be engine-created storage that no other leaf's gradient or caller's tensor shares.
     /// </summary>
     internal void AccumulateGradNoGraph(Tensor g)
     {
@@ -53,13 +59,6 @@ public partial class Tensor
             }
 
             existing.AddInPlace(g);
-            return;
-        }
-
-        if (_engineGrad is { IsReleased: false } reuse && reuse.Shape == g.Shape && reuse.DType == g.DType && !reuse.RequiresGrad)
-        {
-            reuse.CopyFrom(g);
-            Grad = reuse;
             return;
         }
 

@@ -116,7 +116,16 @@ internal static class Engine
         {
             // Rules may pass one gradient tensor to several inputs (Add returns g twice): give each leaf its own
             // storage so optimizers and clipping can modify .Grad in place safely.
+            // Nor may a leaf adopt a caller's gradOutputs storage: ZeroGrad recycles adopted storage.
             var used = new HashSet<Array>(ReferenceEqualityComparer.Instance);
+            foreach (var g in gradOutputs ?? [])
+            {
+                if (g is not null)
+                {
+                    used.Add(g.Data);
+                }
+            }
+
             foreach (var (t, g) in grads)
             {
                 if (t.IsLeaf && t.RequiresGrad)

@@ -191,31 +191,47 @@ internal static partial class ParallelWork
 
         /// <summary>
         /// Waits for the parts other threads drew: spinning for up to 200 µs (they are running), then blocking, so
-        /// that a helper the scheduler preempted in the middle of its part can get this core back (and marking the
-        /// machine contended); rethrows the first error.
+        /// that a helper the scheduler preempted in the middle of its part can get this core back; rethrows the
+        /// first error. Parts are of equal size, so a helper still busy well after the caller's own share took
+        /// <paramref name="ownTicks"/> was most likely preempted: that marks the machine contended. (A long wait
+        /// alone is no sign: the helper starts its part later than the caller, and big parts take milliseconds.)
         /// </summary>
-        public void Wait()
+        public void Wait(long ownTicks)
         {
             if (Volatile.Read(ref _pending) != 0)
             {
-                long deadline = Stopwatch.GetTimestamp() + WaitSpinTicks;
-                while (Volatile.Read(ref _pending) != 0)
+                long start = Stopwatch.GetTimestamp();
+                long spinUntil = start + WaitSpinTicks;
+                while (Volatile.Read(ref _pending) != 0 && Stopwatch.GetTimestamp() < spinUntil)
                 {
-                    if (Stopwatch.GetTimestamp() > deadline)
+                    Thread.SpinWait(8);
+                }
+
+                if (Volatile.Read(ref _pending) != 0)
+                {
+                    long lateAfter = start + WaitSpinTicks + (2 * ownTicks);
+                    bool marked = false;
+                    lock (this)
                     {
-                        MarkContended();
-                        lock (this)
+                        while (Volatile.Read(ref _pending) != 0)
                         {
-                            while (Volatile.Read(ref _pending) != 0)
+                            long remaining = lateAfter - Stopwatch.GetTimestamp();
+                            if (remaining > 0)
                             {
+                                Monitor.Wait(this, TimeSpan.FromMilliseconds(Math.Max(1, remaining * 1000 / Stopwatch.Frequency)));
+                            }
+                            else
+                            {
+                                if (!marked)
+                                {
+                                    MarkContended();
+                                    marked = true;
+                                }
+
                                 Monitor.Wait(this);
                             }
                         }
-
-                        break;
                     }
-
-                    Thread.SpinWait(8);
                 }
             }
 

@@ -45,8 +45,11 @@ internal static partial class ParallelWork
 
     private static readonly long SpinTicks = SpinMicroseconds * Stopwatch.Frequency / 1_000_000;
 
-    /// <summary>A gap this long between two looks of a spinning helper means it was preempted (50 µs).</summary>
-    private static readonly long PreemptedTicks = Stopwatch.Frequency / 20_000;
+    /// <summary>
+    /// A gap this long between two looks of a spinning helper means it was preempted by another thread (500 µs;
+    /// shorter gaps are interrupts and hypervisor exits, which say nothing about other load).
+    /// </summary>
+    private static readonly long PreemptedTicks = Stopwatch.Frequency / 2_000;
 
     /// <summary>How long a caller spins for unfinished parts before it blocks (200 µs).</summary>
     private static readonly long WaitSpinTicks = Stopwatch.Frequency / 5_000;
@@ -158,8 +161,9 @@ internal static partial class ParallelWork
 
         try
         {
+            long started = Stopwatch.GetTimestamp();
             job.Execute();
-            job.Wait();
+            job.Wait(Stopwatch.GetTimestamp() - started);
         }
         finally
         {

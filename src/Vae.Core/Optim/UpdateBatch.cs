@@ -17,6 +17,9 @@ internal static class UpdateBatch
 {
     /// <summary>Minimum elements per worker thread (the updates are memory-bound streams over 4–5 arrays).</summary>
     internal static int MinPerThread { get; set; } = 16 * 1024;
+
+    /// <summary>Most parts one step's updates are cut into (see <see cref="UpdateBatch{TItem}.Run"/>).</summary>
+    internal static int MaxParts { get; set; } = 16;
 }
 
 /// <summary>
@@ -66,7 +69,11 @@ internal sealed class UpdateBatch<TItem>
     {
         try
         {
-            _parts = ParallelWork.PartsFor(_total, ParallelWork.ThreadsFor(_total, UpdateBatch.MinPerThread), UpdateBatch.MinPerThread);
+            // More parts than threads: the update follows the backward pass's serial tail, during which the helper
+            // may have gone to sleep; with small parts a helper that wakes late still takes its share. (Each element
+            // is touched once, so unlike chained elementwise kernels there is no cache locality to keep.)
+            int threads = ParallelWork.ThreadsFor(_total, UpdateBatch.MinPerThread);
+            _parts = threads <= 1 ? 1 : (int)Math.Clamp(_total / UpdateBatch.MinPerThread, threads, UpdateBatch.MaxParts);
             if (_parts <= 1)
             {
                 for (int i = 0; i < _count; i++)

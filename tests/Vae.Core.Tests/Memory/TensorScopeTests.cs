@@ -210,17 +210,46 @@ public sealed class TensorScopeTests
     }
 
     [Fact]
-    public void ZeroGrad_reuses_gradient_storage_and_the_next_backward_overwrites_it()
+    public void ZeroGrad_releases_engine_gradients_and_a_scoped_step_reuses_their_storage()
     {
-        var w = Tensor.FromArray(new float[] { 1, 2, 3 }).SetRequiresGrad();
-        (w * w).Sum().Backward();
-        var first = w.Grad!;
-        first.ToArray().Should().Equal(2, 4, 6);
-        w.ClearGrad();
-        w.Grad.Should().BeNull();
-        (w * 5).Sum().Backward();
-        w.Grad.Should().BeSameAs(first);
-        w.Grad!.ToArray().Should().Equal(5, 5, 5);
+        var w = Tensor.Ones(40, 40).SetRequiresGrad();
+        Array firstStorage;
+        Tensor first;
+        using (TensorScope.Begin())
+        {
+            (w * w).Sum().Backward();
+            first = w.Grad!;
+            firstStorage = first.Data;
+            first.ToArray().Should().OnlyContain(v => v == 2);
+        }
+
+        first.IsReleased.Should().BeFalse("leaf gradients outlive the scope of the backward pass");
+        using (TensorScope.Begin())
+        {
+            w.ClearGrad();
+            w.Grad.Should().BeNull();
+            first.IsReleased.Should().BeTrue("a released gradient must not be readable once its storage is reused");
+            var next = w * 5;
+            next.Data.Should().BeSameAs(firstStorage, "the released gradient's storage is the next one handed out");
+            next.Sum().Backward();
+            w.Grad!.ToArray().Should().OnlyContain(v => v == 5);
+        }
+    }
+
+    [Fact]
+    public void A_gradient_passed_to_Backward_is_never_recycled_by_ZeroGrad()
+    {
+        var w = Tensor.Zeros(50, 50).SetRequiresGrad();
+        var seed = Tensor.Full(new Shape(50, 50), 3.0);
+        using (TensorScope.Begin())
+        {
+            w.Backward(seed);
+            w.ClearGrad();
+            Tensor.Full(new Shape(50, 50), -1.0);
+        }
+
+        seed.IsReleased.Should().BeFalse();
+        seed.ToArray().Should().OnlyContain(v => v == 3);
     }
 
     [Fact]
