@@ -80,8 +80,9 @@ public abstract partial class Module
     public Module Eval() => Train(false);
 
     /// <summary>
-    /// Clears the gradient (<see cref="Tensor.Grad"/> = null) of every parameter. Storage of gradients that a
-    /// backward pass created is kept and reused by the next backward pass, so clone a gradient to keep its values.
+    /// Clears the gradient (<see cref="Tensor.Grad"/> = null) of every parameter. Gradients that a backward pass
+    /// created are released (inside a <see cref="TensorScope"/> their storage serves the next backward pass), so
+    /// clone a gradient to keep its values.
     /// </summary>
     public void ZeroGrad()
     {

@@ -29,9 +29,9 @@ public abstract partial class Optimizer
     public abstract void Step();
 
     /// <summary>
-    /// Clears the gradient (<see cref="Tensor.Grad"/> = null) of every parameter of every group. Storage of
-    /// gradients that a backward pass created is kept and reused by the next backward pass (no allocation per
-    /// step), so clone a gradient to keep its values across steps.
+    /// Clears the gradient (<see cref="Tensor.Grad"/> = null) of every parameter of every group. Gradients that a
+    /// backward pass created are released, and inside a <see cref="TensorScope"/> their storage serves the next
+    /// backward pass (no allocation per step): clone a gradient to keep its values across steps.
     /// </summary>
     public void ZeroGrad()
     {
