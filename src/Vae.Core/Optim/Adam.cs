@@ -6,12 +6,8 @@ namespace Vae.Core.Optim;
 /// p ← p − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + eps). State per parameter: <c>step</c>, <c>exp_avg</c>,
 /// <c>exp_avg_sq</c>, <c>max_exp_avg_sq</c> (AMSGrad only).
 /// </summary>
-public sealed class Adam : Optimizer<AdamOptions>
+public sealed class Adam : AdamFamilyOptimizer<AdamOptions>
 {
-    private static readonly string[] BufferNames = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
-
-    private readonly UpdateBatch<AdamUpdate> _batch = new();
-
     /// <summary>Creates the optimizer with one group.</summary>
     /// <param name="parameters">Leaf tensors to optimise (typically <c>module.Parameters()</c>).</param>
     /// <param name="lr">Learning rate.</param>
@@ -50,31 +46,5 @@ public sealed class Adam : Optimizer<AdamOptions>
     }
 
     /// <inheritdoc />
-    protected override IReadOnlyCollection<string> StateBufferNames => BufferNames;
-
-    /// <inheritdoc />
-    public override void Step()
-    {
-        // Every update is queued and run as one batch; parameters queued before an error are still updated.
-        try
-        {
-            var groups = ParamGroups;
-            for (int gi = 0; gi < groups.Count; gi++)
-            {
-                var o = groups[gi].Options;
-                o.Validate();
-                foreach (var p in groups[gi].ParameterArray)
-                {
-                    if (GetGrad(p) is Tensor grad)
-                    {
-                        AdamUpdate.Add(_batch, GetState(p), p, grad, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.Amsgrad, o.Maximize, decoupled: false);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            _batch.Run();
-        }
-    }
+    private protected override bool DecoupledWeightDecay => false;
 }

@@ -4,12 +4,8 @@ namespace Vae.Core.Optim;
 /// AdamW (Loshchilov &amp; Hutter): Adam with decoupled weight decay — PyTorch 1.13's <c>torch.optim.AdamW</c>:
 /// p ← p·(1 − lr·λ) first, then the Adam update without an L2 term. State as <see cref="Adam"/>.
 /// </summary>
-public sealed class AdamW : Optimizer<AdamWOptions>
+public sealed class AdamW : AdamFamilyOptimizer<AdamWOptions>
 {
-    private static readonly string[] BufferNames = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
-
-    private readonly UpdateBatch<AdamUpdate> _batch = new();
-
     /// <summary>Creates the optimizer with one group.</summary>
     /// <param name="parameters">Leaf tensors to optimise (typically <c>module.Parameters()</c>).</param>
     /// <param name="lr">Learning rate.</param>
@@ -48,31 +44,5 @@ public sealed class AdamW : Optimizer<AdamWOptions>
     }
 
     /// <inheritdoc />
-    protected override IReadOnlyCollection<string> StateBufferNames => BufferNames;
-
-    /// <inheritdoc />
-    public override void Step()
-    {
-        // Every update is queued and run as one batch; parameters queued before an error are still updated.
-        try
-        {
-            var groups = ParamGroups;
-            for (int gi = 0; gi < groups.Count; gi++)
-            {
-                var o = groups[gi].Options;
-                o.Validate();
-                foreach (var p in groups[gi].ParameterArray)
-                {
-                    if (GetGrad(p) is Tensor grad)
-                    {
-                        AdamUpdate.Add(_batch, GetState(p), p, grad, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.Amsgrad, o.Maximize, decoupled: true);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            _batch.Run();
-        }
-    }
+    private protected override bool DecoupledWeightDecay => true;
 }

@@ -104,51 +104,6 @@ internal static class OptimKernels
         ref T rm = ref MemoryMarshal.GetReference(expAvg);
         ref T rv = ref MemoryMarshal.GetReference(expAvgSq);
         ref T rx = ref MemoryMarshal.GetReference(maxExpAvgSq);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vb1 = Vector512.Create(b1);
-            var vomb1 = Vector512.Create(omb1);
-            var vb2 = Vector512.Create(b2);
-            var vomb2 = Vector512.Create(omb2);
-            var ve = Vector512.Create(e);
-            var vwd = Vector512.Create(wd);
-            var vdec = Vector512.Create(dec);
-            var vbc = Vector512.Create(bc);
-            var vNegStep = Vector512.Create(negStep);
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-            {
-                var p = Vector512.LoadUnsafe(ref rp, (nuint)i);
-                var g = Vector512.LoadUnsafe(ref rg, (nuint)i);
-                if (maximize)
-                {
-                    g = -g;
-                }
-
-                if (useDecay)
-                {
-                    p *= vdec;
-                }
-
-                if (useL2)
-                {
-                    g += vwd * p;
-                }
-
-                var m = (Vector512.LoadUnsafe(ref rm, (nuint)i) * vb1) + (vomb1 * g);
-                var v = (Vector512.LoadUnsafe(ref rv, (nuint)i) * vb2) + (vomb2 * g * g);
-                m.StoreUnsafe(ref rm, (nuint)i);
-                v.StoreUnsafe(ref rv, (nuint)i);
-                if (amsgrad)
-                {
-                    v = Vector512.Max(Vector512.LoadUnsafe(ref rx, (nuint)i), v);
-                    v.StoreUnsafe(ref rx, (nuint)i);
-                }
-
-                var denom = (Vector512.Sqrt(v) / vbc) + ve;
-                (p + (vNegStep * m / denom)).StoreUnsafe(ref rp, (nuint)i);
-            }
-        }
-
         if (Vector.IsHardwareAccelerated)
         {
             Vector<T> vb1 = new(b1), vomb1 = new(omb1), vb2 = new(b2), vomb2 = new(omb2);
