@@ -20,6 +20,10 @@ public sealed class MnistDownloadTests : IDisposable
     private readonly Dictionary<string, byte[]> _gz;
     private readonly LocalHttpServer _server;
 
+    /// <summary>Holds "stall" responses until the test ends, so only the client's timeout can end the request
+    /// (a fixed sleep raced the client's timer when the thread pool was busy).</summary>
+    private readonly ManualResetEventSlim _endOfTest = new();
+
     public MnistDownloadTests()
     {
         _raw = new() { [ImagesName] = _imagesRaw, [LabelsName] = _labelsRaw };
@@ -31,6 +35,7 @@ public sealed class MnistDownloadTests : IDisposable
 
     public void Dispose()
     {
+        _endOfTest.Set();
         _server.Dispose();
         _dir.Dispose();
     }
@@ -245,7 +250,7 @@ public sealed class MnistDownloadTests : IDisposable
             case "raw":
                 return Response.Ok(_raw[name]);
             case "stall":
-                Thread.Sleep(2000);
+                _endOfTest.Wait(TimeSpan.FromMinutes(1));
                 return Response.Ok(gz);
             default:
                 return Response.NotFound;
