@@ -64,23 +64,34 @@ public sealed partial class Trainer
                 model.Train();
                 int step = 0;
                 bool cancelled = false;
-                foreach (var batch in d.Train)
+                using var batches = d.Train.GetEnumerator();
+                while (true)
                 {
-                    if (step < state.StepInEpoch)
-                    {
-                        step++; // replaying the finished part of a resumed epoch: same permutation and transform draws, no training
-                        continue;
-                    }
-
-                    if (ct.IsCancellationRequested)
-                    {
-                        cancelled = true;
-                        break;
-                    }
-
                     IReadOnlyDictionary<string, double> metrics;
+                    int batchSize;
+
+                    // The batch is gathered (and transformed) inside the step's scope too, so its tensors are pooled.
                     using (Options.ReleaseTensorsEachStep ? TensorScope.Begin() : null)
                     {
+                        if (!batches.MoveNext())
+                        {
+                            break;
+                        }
+
+                        if (step < state.StepInEpoch)
+                        {
+                            step++; // replaying the finished part of a resumed epoch: same permutation and transform draws, no training
+                            continue;
+                        }
+
+                        if (ct.IsCancellationRequested)
+                        {
+                            cancelled = true;
+                            break;
+                        }
+
+                        var batch = batches.Current;
+                        batchSize = batch.Size;
                         metrics = Objective.TrainStep(batch, epochGenerator)
                             ?? throw new InvalidOperationException($"{Objective.GetType().Name}.TrainStep returned null.");
                     }
@@ -105,7 +116,7 @@ public sealed partial class Trainer
                         CheckParameters(parameters, epoch, step);
                     }
 
-                    state.Running.Add(metrics, batch.Size);
+                    state.Running.Add(metrics, batchSize);
                     Report(state, epoch, step, stepsPerEpoch, metrics, clock.Elapsed, stepsThisCall);
                 }
 
@@ -263,9 +274,16 @@ public sealed partial class Trainer
         var sums = new MetricAccumulator();
         using (Autograd.NoGrad())
         {
-            foreach (var batch in validation)
+            using var batches = validation.GetEnumerator();
+            while (true)
             {
                 using var scope = Options.ReleaseTensorsEachStep ? TensorScope.Begin() : null;
+                if (!batches.MoveNext())
+                {
+                    break;
+                }
+
+                var batch = batches.Current;
                 var metrics = Objective.EvaluateBatch(batch, generator)
                     ?? throw new InvalidOperationException($"{Objective.GetType().Name}.EvaluateBatch returned null.");
                 sums.Add(metrics, batch.Size);
