@@ -45,7 +45,7 @@ public sealed class MnistData
     /// <c>[N, 1, Height, Width]</c> when loaded with <see cref="MnistOptions.Flatten"/> = false. Converted from the
     /// bytes on first access and kept (never owned by a <see cref="TensorScope"/>).
     /// </summary>
-    public Tensor Images => LazyInitializer.EnsureInitialized(ref _images, () => ImageRangeUnscoped(0, Count));
+    public Tensor Images => Volatile.Read(ref _images) ?? MaterialiseImages();
 
     /// <summary>The raw pixel bytes (0 = background, 255 = ink), row-major <c>[N, Height·Width]</c>.</summary>
     public ReadOnlyMemory<byte> Pixels => _pixels;
@@ -120,12 +120,16 @@ public sealed class MnistData
         return images;
     }
 
-    private Tensor ImageRangeUnscoped(int start, int count)
+    /// <summary>Converts every image once (outside any <see cref="TensorScope"/>); a racing caller gets the first result.</summary>
+    private Tensor MaterialiseImages()
     {
+        Tensor images;
         using (TensorScope.Pause())
         {
-            return ImageRange(start, count);
+            images = ImageRange(0, Count);
         }
+
+        return Interlocked.CompareExchange(ref _images, images, null) ?? images;
     }
 
     private Shape ImageShape(int n) => _flatten ? new Shape(n, Height * Width) : new Shape(n, 1, Height, Width);

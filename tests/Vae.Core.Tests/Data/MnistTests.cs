@@ -27,6 +27,24 @@ public sealed class MnistTests(MnistTrainFixture fixture, ITestOutputHelper outp
     private static readonly int[] TestCounts = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
 
     [Fact]
+    public void Batches_gathered_from_the_bytes_equal_rows_of_Images_and_bad_indices_are_named()
+    {
+        var train = fixture.Train;
+        int[] indices = [59999, 0, 12345, 0, 777];
+        var gathered = train.GatherImages(indices);
+        gathered.Shape.Should().Equal(5, 784);
+        gathered.ToArray().Should().Equal(train.Images.IndexSelect(0, indices).ToArray());
+        train.ImageRange(100, 3).ToArray().Should().Equal(train.Images.Narrow(0, 100, 3).ToArray());
+        train.Pixels.Length.Should().Be(60000 * 784);
+        train.Pixels.Span[(1 * 784) + 400].Should().Be((byte)Math.Round(train.Images[1, 400] * 255));
+
+        var badIndex = () => train.GatherImages([3, 60000]);
+        badIndex.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*index 60000 (position 1)*[0, 60000)*");
+        var badRange = () => train.ImageRange(59999, 2);
+        badRange.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*[59999, 59999+2)*");
+    }
+
+    [Fact]
     public void Train_set_has_60000_images_in_unit_range_and_the_known_label_histogram()
     {
         output.WriteLine($"MNIST train load (gzip, SHA-256 verified): {fixture.LoadTime.TotalMilliseconds:0} ms");
