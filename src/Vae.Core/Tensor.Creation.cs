@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Vae.Core;
 
@@ -218,25 +217,16 @@ public partial class Tensor
             generator.FillUnit(MemoryMarshal.Cast<T, double>(d));
         }
 
+        // The generator is the bottleneck (a serial chain per element), so one vector width is enough here.
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            var one = Vector512<T>.One;
-            for (; i <= d.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            var one = Vector<T>.One;
+            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
             {
-                var u = Vector512.Create<T>(d.Slice(i, Vector512<T>.Count));
-                var probs = Vector512.Create<T>(p.Slice(i, Vector512<T>.Count));
-                (Vector512.LessThan(u, probs) & one).CopyTo(d.Slice(i, Vector512<T>.Count));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var one = Vector256<T>.One;
-            for (; i <= d.Length - Vector256<T>.Count; i += Vector256<T>.Count)
-            {
-                var u = Vector256.Create<T>(d.Slice(i, Vector256<T>.Count));
-                var probs = Vector256.Create<T>(p.Slice(i, Vector256<T>.Count));
-                (Vector256.LessThan(u, probs) & one).CopyTo(d.Slice(i, Vector256<T>.Count));
+                var u = new Vector<T>(d.Slice(i, Vector<T>.Count));
+                var probs = new Vector<T>(p.Slice(i, Vector<T>.Count));
+                (Vector.LessThan(u, probs) & one).CopyTo(d.Slice(i, Vector<T>.Count));
             }
         }
 
