@@ -113,13 +113,8 @@ public abstract class BatchNorm : Module<Tensor, Tensor>
                 nameof(input));
         }
 
-        // Statistics over N and every trailing dimension; per-channel tensors broadcast as [C, 1, …, 1].
-        var channelShape = new int[input.Rank - 1];
-        Array.Fill(channelShape, 1);
-        channelShape[0] = NumFeatures;
-
         bool useBatchStats = Training || !TrackRunningStats;
-        return useBatchStats ? BatchStatsForward(input) : RunningStatsForward(input, channelShape);
+        return useBatchStats ? BatchStatsForward(input) : RunningStatsForward(input);
     }
 
     /// <summary>Resets the running estimates (mean 0, variance 1, no batches tracked).</summary>
@@ -169,8 +164,13 @@ public abstract class BatchNorm : Module<Tensor, Tensor>
         return y;
     }
 
-    private Tensor RunningStatsForward(Tensor input, int[] channelShape)
+    private Tensor RunningStatsForward(Tensor input)
     {
+        // Per-channel tensors broadcast as [C, 1, …, 1] against [N, C, …].
+        var channelShape = new int[input.Rank - 1];
+        Array.Fill(channelShape, 1);
+        channelShape[0] = NumFeatures;
+
         var invStd = (RunningVar! + Eps).Rsqrt();
         if (Weight is null || Bias is null)
         {
