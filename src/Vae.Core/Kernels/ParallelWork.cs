@@ -174,8 +174,9 @@ internal static partial class ParallelWork
     /// <summary>
     /// A job from this thread's small pool (so a steady stream of calls allocates nothing), skipping jobs that are
     /// in use (a nested call) or that a helper may still reach: one waiting in a mailbox, or one a helper has not
-    /// left yet. Each helper blocks at most two jobs that way, so a pool of 2·helpers + 1 always has a free one
-    /// unless calls nest.
+    /// left yet. Each helper blocks at most two jobs that way, so a pool of 2·helpers + 1 normally has a free one;
+    /// when none is (nested calls, or a helper descheduled before it left a job), the pool grows by one, so that
+    /// the case costs one allocation, not one per call.
     /// </summary>
     private static Job RentJob(Helper[] helpers)
     {
@@ -201,7 +202,9 @@ internal static partial class ParallelWork
             }
         }
 
-        return new Job();
+        Array.Resize(ref pool, pool.Length + 1);
+        t_jobs = pool;
+        return pool[^1] = new Job();
     }
 
     /// <summary>Per helper: jobs taken and times it blocked after spinning (diagnostics for benchmarks).</summary>

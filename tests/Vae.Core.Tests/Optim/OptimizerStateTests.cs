@@ -217,14 +217,16 @@ public sealed class OptimizerStateTests
                 o.Step();
             }
 
+            // 50 steps under 200 bytes: any per-step allocation (≥ 24 bytes per object) fails, while a one-off object
+            // of the kernel-threading machinery (a lock inflated the first time a helper was late) does not.
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 5; i++)
+            for (int i = 0; i < 50; i++)
             {
                 o.Step();
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            allocated.Should().Be(0, $"{o.GetType().Name}.Step must not allocate in steady state");
+            allocated.Should().BeLessThan(200, $"{o.GetType().Name}.Step must not allocate in steady state");
         }
     }
 }
